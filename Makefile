@@ -1,0 +1,54 @@
+# The two set-up commands are `make run` and `make test`; `make` alone lists every target.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+WORKITEMS_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export WORKITEMS_TEST_DATABASE_URL
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck pytest format bench-api clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed ## install, migrate and serve on http://127.0.0.1:8000 (SQLite under ./var/)
+	$(BIN)/workitems migrate
+	$(BIN)/workitems serve
+
+test: $(VENV)/.installed-dev ## install the dev dependencies, then ruff, mypy, import contracts and pytest
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n 2 -q
+
+lint: $(VENV)/.installed-dev ## ruff only
+	$(BIN)/ruff check src tests bench
+
+format: $(VENV)/.installed-dev ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+typecheck: $(VENV)/.installed-dev ## mypy --strict only
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev ## pytest only (pass ARGS=... for more)
+	$(BIN)/pytest $(ARGS)
+
+bench-api: $(VENV)/.installed-dev ## API throughput benchmark (bench/api.py)
+	$(BIN)/python bench/api.py
+
+clean: ## remove the virtualenv, caches and the local database
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

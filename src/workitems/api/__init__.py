@@ -1,0 +1,1 @@
+"""HTTP transport: routers parse, authorize, call one service function, serialize."""

@@ -1,0 +1,108 @@
+"""Request dependencies, named once as ``Annotated`` aliases.
+
+A route's signature reads as its permission list: ``principal: TasksWrite``.
+
+Connection discipline (the FastAPI pool deadlock): sync dependencies and the endpoint run
+in different threadpool hops, so no hop may keep a pooled connection while the request waits
+for the next hop. The auth check commits its read (returning the connection) before the
+endpoint runs, and the session is committed on the event loop after the endpoint returns,
+before the response is sent (``scope="function"``).
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from workitems.api.etags import parse_if_match
+from workitems.auth import service as auth
+from workitems.auth.scopes import Scope
+from workitems.auth.service import Principal
+from workitems.config import Settings
+from workitems.errors import AuthenticationError, PermissionDeniedError
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request; commit/rollback run on the event loop (a short blocking
+    call) so the connection is never held while waiting for a threadpool slot."""
+    state = request.app.state
+    bind = state.engine if request.method in _READ_METHODS else state.write_engine
+    session = Session(bind=bind, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="token",
+    description="An API token (`wi_...`) from `workitems tokens issue`.",
+)
+
+
+class RequireScope:
+    """Authenticate the bearer token and require one scope; 401 or 403 otherwise."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def __call__(
+        self,
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise AuthenticationError(
+                "This endpoint needs an API token: send 'Authorization: Bearer wi_...'."
+            )
+        principal = auth.authenticate(session, credentials.credentials)
+        touch = principal.token_id is not None and auth.needs_touch(session, principal.token_id)
+        session.commit()
+        if touch and principal.token_id is not None:
+            auth.touch_token(session, principal.token_id)
+            session.commit()
+        if not principal.has(self.scope):
+            raise PermissionDeniedError(
+                f"This token lacks the '{self.scope.value}' scope.",
+                required_scope=self.scope.value,
+            )
+        return principal
+
+
+TasksRead = Annotated[Principal, Depends(RequireScope(Scope.tasks_read))]
+TasksWrite = Annotated[Principal, Depends(RequireScope(Scope.tasks_write))]
+TasksApprove = Annotated[Principal, Depends(RequireScope(Scope.tasks_approve))]
+UsersRead = Annotated[Principal, Depends(RequireScope(Scope.users_read))]
+
+
+async def _if_match(if_match: Annotated[str | None, Header()] = None) -> int:
+    return parse_if_match(if_match)
+
+
+async def _optional_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    return None if if_match is None else parse_if_match(if_match)
+
+
+#: The version an edit is based on, from ``If-Match`` (required: 428 when missing).
+IfMatch = Annotated[int, Depends(_if_match)]
+#: As ``IfMatch``, but an absent header means "apply to whatever is current".
+OptionalIfMatch = Annotated[int | None, Depends(_optional_if_match)]
+
+
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,23 @@
+"""Liveness and readiness probes; unauthenticated on purpose, and they reveal nothing."""
+
+from fastapi import APIRouter
+from sqlalchemy import text
+
+from workitems.api.deps import SessionDep
+from workitems.errors import UnavailableError
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/livez", summary="The process is up")
+async def livez() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The database answers")
+def readyz(session: SessionDep) -> dict[str, str]:
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise UnavailableError(f"The database is unreachable: {type(exc).__name__}.") from exc
+    return {"status": "ok", "database": "ok"}

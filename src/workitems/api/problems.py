@@ -1,0 +1,129 @@
+"""The only place errors become HTTP: RFC 9457 ``application/problem+json`` responses.
+
+Each domain error class maps to one status here; an expected failure is never a 500.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from workitems import errors
+from workitems.api.etags import format_etag
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+#: Most specific first: the first class the error is an instance of wins.
+STATUS_BY_ERROR: list[tuple[type[errors.WorkitemsError], int]] = [
+    (errors.AuthenticationError, 401),
+    (errors.PermissionDeniedError, 403),
+    (errors.NotFoundError, 404),
+    (errors.InvalidTransitionError, 409),
+    (errors.TaskClosedError, 409),
+    (errors.ConflictError, 409),
+    (errors.StaleVersionError, 412),
+    (errors.PayloadTooLargeError, 413),
+    (errors.ValidationError, 422),
+    (errors.PreconditionRequiredError, 428),
+    (errors.UnavailableError, 503),
+]
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    428: "Precondition required",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    title = title or _TITLES.get(status, "Error")
+    body: dict[str, Any] = {
+        "type": f"urn:workitems:problem:{slug}" if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extensions,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def status_for(error: errors.WorkitemsError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 400
+
+
+def _slug(error: errors.WorkitemsError) -> str:
+    name = type(error).__name__.removesuffix("Error")
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
+
+
+async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONResponse:
+    status = status_for(exc)
+    headers: dict[str, str] = {}
+    extensions = dict(exc.extensions)
+    if isinstance(exc, errors.AuthenticationError):
+        headers["WWW-Authenticate"] = 'Bearer realm="workitems"'
+    if isinstance(exc, errors.StaleVersionError) and exc.current_version >= 0:
+        headers["ETag"] = format_etag(exc.current_version)
+    if isinstance(exc, errors.ValidationError) and exc.field:
+        extensions["errors"] = [{"field": exc.field, "message": exc.detail}]
+    return problem(
+        status, exc.detail, title=exc.title, slug=_slug(exc), headers=headers, **extensions
+    )
+
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    items = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        items.append(
+            {
+                "field": ".".join(location),
+                "message": error.get("msg", "invalid"),
+                "type": error.get("type", "value_error"),
+            }
+        )
+    summary = "; ".join(f"{item['field']}: {item['message']}" for item in items[:5])
+    return problem(422, f"The request is invalid: {summary}.", slug="validation", errors=items)
+
+
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "An unexpected error occurred; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.exception_handler(errors.WorkitemsError)(_domain_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(Exception)(_unexpected)

@@ -1,0 +1,223 @@
+"""``/api/tasks``: list, create, read, edit, transition, assign, comment, history."""
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query, Response, status
+
+from workitems.api.deps import IfMatch, OptionalIfMatch, SessionDep, TasksRead, TasksWrite
+from workitems.api.etags import format_etag
+from workitems.auth.service import Principal
+from workitems.clock import utc_today
+from workitems.errors import ValidationError
+from workitems.task import service
+from workitems.task.enums import Priority, TaskStatus
+from workitems.task.models import Task
+from workitems.task.repository import Sort, TaskFilters
+from workitems.task.schemas import (
+    AssignIn,
+    CommentIn,
+    CommentList,
+    CommentOut,
+    EventList,
+    EventOut,
+    TaskCreate,
+    TaskOut,
+    TaskPage,
+    TaskUpdate,
+    TransitionIn,
+)
+from workitems.user import service as users
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+
+E = TypeVar("E", bound=StrEnum)
+
+TaskRef = Annotated[str, "A task id (42) or key (WI-42)."]
+
+
+def _with_etag(response: Response, task: Task) -> TaskOut:
+    response.headers["ETag"] = format_etag(task.version)
+    return TaskOut.of(task)
+
+
+@router.get("", summary="List tasks (active ones unless a status filter says otherwise)")
+def list_tasks(
+    session: SessionDep,
+    principal: TasksRead,
+    status_: Annotated[
+        list[str] | None,
+        Query(alias="status", description="Repeat or comma-separate; `all` for every status."),
+    ] = None,
+    priority: Annotated[list[str] | None, Query(description="Repeat or comma-separate.")] = None,
+    assignee: Annotated[
+        list[str] | None, Query(description="User id, email, `me` or `none`; repeatable.")
+    ] = None,
+    label: Annotated[list[str] | None, Query(description="Every label given must match.")] = None,
+    due_before: date | None = None,
+    due_after: date | None = None,
+    overdue: bool = False,
+    updated_since: datetime | None = None,
+    sort: Annotated[
+        str, Query(description="updated, created, due, priority or key; `-` for descending.")
+    ] = "-updated",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+) -> TaskPage:
+    statuses = _enum_list(status_, TaskStatus, "status", allow_all=True)
+    assignee_ids, unassigned = _assignees(session, assignee, principal)
+    today = utc_today()
+    filters = TaskFilters(
+        statuses=statuses,
+        priorities=_enum_list(priority, Priority, "priority") or (),
+        assignee_ids=assignee_ids,
+        unassigned=unassigned,
+        labels=label or (),
+        due_before=due_before,
+        due_after=due_after,
+        overdue_on=today if overdue else None,
+        updated_since=_aware(updated_since),
+    )
+    tasks, next_cursor = service.list_tasks(
+        session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
+    )
+    return TaskPage(items=[TaskOut.of(t, today=today) for t in tasks], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a task")
+def create_task(
+    data: TaskCreate, session: SessionDep, principal: TasksWrite, response: Response
+) -> TaskOut:
+    task = service.create_task(session, data, actor_id=principal.user_id)
+    response.headers["Location"] = f"/api/tasks/{task.key}"
+    return _with_etag(response, task)
+
+
+@router.get("/{ref}", summary="Read a task by id or key; the ETag is for If-Match")
+def get_task(ref: TaskRef, session: SessionDep, _: TasksRead, response: Response) -> TaskOut:
+    return _with_etag(response, service.get_task(session, ref))
+
+
+@router.patch("/{ref}", summary="Edit a task (If-Match required)")
+def update_task(
+    ref: TaskRef,
+    data: TaskUpdate,
+    session: SessionDep,
+    principal: TasksWrite,
+    version: IfMatch,
+    response: Response,
+) -> TaskOut:
+    task = service.update_task(
+        session, ref, data, actor_id=principal.user_id, expected_version=version
+    )
+    return _with_etag(response, task)
+
+
+@router.post("/{ref}/transition", summary="Move a task to another status")
+def transition_task(
+    ref: TaskRef,
+    data: TransitionIn,
+    session: SessionDep,
+    principal: TasksWrite,
+    version: OptionalIfMatch,
+    response: Response,
+) -> TaskOut:
+    task = service.transition_task(
+        session,
+        ref,
+        to=data.status,
+        note=data.note,
+        actor_id=principal.user_id,
+        expected_version=version,
+    )
+    return _with_etag(response, task)
+
+
+@router.post("/{ref}/assign", summary="Assign, reassign or unassign a task")
+def assign_task(
+    ref: TaskRef,
+    data: AssignIn,
+    session: SessionDep,
+    principal: TasksWrite,
+    version: OptionalIfMatch,
+    response: Response,
+) -> TaskOut:
+    task = service.assign_task(
+        session,
+        ref,
+        assignee=data.assignee,
+        actor_id=principal.user_id,
+        reason=data.reason,
+        expected_version=version,
+    )
+    return _with_etag(response, task)
+
+
+@router.get("/{ref}/comments", summary="Comments on a task, oldest first")
+def list_comments(ref: TaskRef, session: SessionDep, _: TasksRead) -> CommentList:
+    return CommentList(items=[CommentOut.of(c) for c in service.list_comments(session, ref)])
+
+
+@router.post("/{ref}/comments", status_code=status.HTTP_201_CREATED, summary="Comment on a task")
+def add_comment(
+    ref: TaskRef, data: CommentIn, session: SessionDep, principal: TasksWrite
+) -> CommentOut:
+    comment = service.add_comment(session, ref, body=data.body, author_id=principal.user_id)
+    return CommentOut.of(comment)
+
+
+@router.get("/{ref}/history", summary="Every change to a task, oldest first")
+def get_history(ref: TaskRef, session: SessionDep, _: TasksRead) -> EventList:
+    return EventList(items=[EventOut.of(e) for e in service.list_history(session, ref)])
+
+
+def _enum_list(
+    values: Sequence[str] | None, enum: type[E], field: str, *, allow_all: bool = False
+) -> list[E] | None:
+    """Accept repeated and comma-separated values; name the bad one when there is one."""
+    if not values:
+        return None
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if allow_all and "all" in parts:
+        return list(enum)
+    parsed: list[E] = []
+    for part in parts:
+        try:
+            parsed.append(enum(part))
+        except ValueError:
+            options = ", ".join(member.value for member in enum)
+            raise ValidationError(
+                f"Unknown {field} {part!r}; use one of: {options}.", field=field
+            ) from None
+    return parsed
+
+
+def _assignees(
+    session: SessionDep, values: Sequence[str] | None, principal: Principal
+) -> tuple[list[int], bool]:
+    ids: list[int] = []
+    unassigned = False
+    for part in (p.strip() for v in values or () for p in v.split(",") if p.strip()):
+        lowered = part.lower()
+        if lowered == "none":
+            unassigned = True
+        elif lowered == "me":
+            ids.append(principal.user_id)
+        elif part.isdigit():
+            ids.append(int(part))
+        elif "@" in part:
+            ids.append(users.get_user_by_email(session, part).id)
+        else:
+            raise ValidationError(
+                f"Unknown assignee {part!r}; use a user id, an email, 'me' or 'none'.",
+                field="assignee",
+            )
+    return ids, unassigned
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)

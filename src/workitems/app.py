@@ -1,0 +1,51 @@
+"""``create_app(settings)``: the ASGI application; uvicorn calls it as a factory."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from workitems import __version__
+from workitems.api import health, problems, tasks, users
+from workitems.api.limits import BodySizeLimitMiddleware
+from workitems.config import Settings
+from workitems.db import make_engine, writer
+
+DESCRIPTION = """
+The operational action queue of a team. Authenticate with `Authorization: Bearer wi_...`
+(issue tokens with `workitems tokens issue`); each route names the scope it needs.
+Errors are RFC 9457 `application/problem+json`. Edits need `If-Match` with the ETag
+from your last GET.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Workitems",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.write_engine = writer(engine)
+    problems.install(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    # Fixed paths under /api/tasks first, so they are not taken for a task id.
+    app.include_router(users.router)
+    app.include_router(tasks.router)
+    return app

@@ -1,0 +1,1 @@
+"""Scoped API tokens: only their hash is stored."""

@@ -1,0 +1,254 @@
+"""``workitems``: the operator's command line. Every command's help ends with an example."""
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from workitems import migrate as migrations
+from workitems.auth import service as auth
+from workitems.auth.scopes import ALL_SCOPES
+from workitems.config import Settings
+from workitems.db import make_engine, session_scope
+from workitems.errors import WorkitemsError
+from workitems.user import service as users
+from workitems.user.models import UserRole
+
+app = typer.Typer(
+    help="Workitems: the operational action queue of a team.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Manage the people who own work.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Issue, list and revoke scoped API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(error: WorkitemsError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {error.detail}")
+    return typer.Exit(code=1)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations (safe to run again: it does nothing when current).
+
+    Example: `WORKITEMS_DATABASE_URL=postgresql+psycopg://app@db/workitems workitems migrate`
+    """
+    settings = _settings()
+    migrations.upgrade(settings.database_url)
+    err.print("database is at the latest migration")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address [WORKITEMS_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [WORKITEMS_PORT].")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes [WORKITEMS_WORKERS].")
+    ] = None,
+) -> None:
+    """Start the API. On an empty database, first create an admin and print its password and
+    an all-scope API token, once.
+
+    Example: `workitems serve --host 0.0.0.0 --port 8080 --workers 4`
+    """
+    import uvicorn
+
+    settings = _settings()
+    if not migrations.database_is_current(settings.database_url):
+        err.print("[red]error:[/red] the database is not migrated; run `workitems migrate` first")
+        raise typer.Exit(code=1)
+    _bootstrap(settings)
+    uvicorn.run(
+        "workitems.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+    )
+
+
+def _bootstrap(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            created = users.bootstrap_admin(session, email=settings.admin_email)
+            if created is None:
+                return
+            _token, raw = auth.issue_token(
+                session, user=created.user, scopes=ALL_SCOPES, name="bootstrap admin token"
+            )
+    finally:
+        engine.dispose()
+    out.print(
+        "\n[bold]First start: created the admin user.[/bold] This is shown once; keep it safe.\n"
+        f"  email:    {created.user.email}\n"
+        f"  password: {created.password}\n"
+        f"  token:    {raw}   (all scopes)\n"
+    )
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="Unique email; the user's login.")],
+    name: Annotated[str, typer.Option("--name", help="Display name.")],
+    alias: Annotated[
+        list[str] | None,
+        typer.Option("--alias", help="A name people use for them in meetings; repeatable."),
+    ] = None,
+    role: Annotated[UserRole, typer.Option(help="admin or member.")] = UserRole.member,
+) -> None:
+    """Add a user who can own work.
+
+    Example: `workitems users add priya@example.com --name "Priya Shah" --alias Priya --alias PS`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
+            err.print(f"added {user.email} (id {user.id}, {user.role})")
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    finally:
+        engine.dispose()
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List every user, active or not.
+
+    Example: `workitems users list`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine, write=False) as session:
+            rows = [
+                [
+                    str(user.id),
+                    user.email,
+                    user.display_name,
+                    ", ".join(user.aliases) or "-",
+                    user.role.value,
+                    "yes" if user.is_active else "no",
+                ]
+                for user in users.list_users(session)
+            ]
+    finally:
+        engine.dispose()
+    _print_rows(["id", "email", "name", "aliases", "role", "active"], rows)
+
+
+@users_app.command("deactivate")
+def users_deactivate(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Deactivate a user: they keep their history but cannot be assigned or use tokens.
+
+    Example: `workitems users deactivate sam@example.com`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            user = users.deactivate_user(session, email)
+            err.print(f"deactivated {user.email}")
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    finally:
+        engine.dispose()
+
+
+@tokens_app.command("issue")
+def tokens_issue(
+    user: Annotated[str, typer.Option("--user", help="Email of the token's owner.")],
+    scope: Annotated[
+        list[str],
+        typer.Option("--scope", help="tasks:read, tasks:write, tasks:approve or users:read."),
+    ],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "",
+    expires_in_days: Annotated[
+        int | None, typer.Option("--expires-in-days", help="Expire after D days.")
+    ] = None,
+) -> None:
+    """Issue an API token. Only the token is printed on stdout, so it can be captured.
+
+    Example: `TOKEN=$(workitems tokens issue --user ci@example.com --scope tasks:read
+    --scope tasks:write --name ci --expires-in-days 90)`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            owner = users.get_user_by_email(session, user)
+            _token, raw = auth.issue_token(
+                session, user=owner, scopes=scope, name=name, expires_in_days=expires_in_days
+            )
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    finally:
+        engine.dispose()
+    typer.echo(raw)
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """List tokens (never their secrets): owner, scopes, expiry, last use, revocation.
+
+    Example: `workitems tokens list`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine, write=False) as session:
+            rows = [
+                [
+                    str(token.id),
+                    token.prefix + "...",
+                    token.name,
+                    token.user.email,
+                    ",".join(token.scopes),
+                    _when(token.expires_at),
+                    _when(token.last_used_at),
+                    _when(token.revoked_at),
+                ]
+                for token in auth.list_tokens(session)
+            ]
+    finally:
+        engine.dispose()
+    _print_rows(["id", "prefix", "name", "user", "scopes", "expires", "last used", "revoked"], rows)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="The id from `tokens list`.")],
+) -> None:
+    """Revoke a token; requests that use it get 401 from then on.
+
+    Example: `workitems tokens revoke 3`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine) as session:
+            token = auth.revoke_token(session, token_id)
+            err.print(f"revoked token {token.id} ({token.name})")
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    finally:
+        engine.dispose()
+
+
+def _print_rows(headers: list[str], rows: list[list[str]]) -> None:
+    """Plain aligned columns: readable, and easy to grep or cut in scripts."""
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    for row in [headers, *rows]:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def _when(value: object) -> str:
+    return "-" if value is None else str(value)[:19]

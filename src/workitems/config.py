@@ -1,0 +1,36 @@
+"""Settings, read from ``WORKITEMS_*`` environment variables.
+
+Nothing is built at import time: callers construct ``Settings()`` when they start, so tests
+and the CLI can each pass their own. Every field must appear in the README's settings table
+(``tests/test_docs.py`` checks it).
+"""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WORKITEMS_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./var/workitems.db",
+        description="SQLAlchemy URL; SQLite by default, postgresql+psycopg://... to scale out.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `serve` listens on.")
+    workers: int = Field(default=1, ge=1, description="Worker processes started by `serve`.")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest accepted request body; larger is 413."
+    )
+    db_pool_size: int = Field(default=10, ge=1, description="Connections kept per process.")
+    db_max_overflow: int = Field(
+        default=20, ge=0, description="Extra connections a process may open under load."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, description="How long SQLite waits for a lock before failing."
+    )
+    admin_email: str = Field(
+        default="admin@localhost",
+        description="Email of the admin created on first start of an empty database.",
+    )
+    log_level: str = Field(default="info", description="uvicorn log level.")

@@ -1,0 +1,84 @@
+"""Domain errors: what went wrong, in the domain's words.
+
+Nothing here knows about HTTP; ``api/problems.py`` is the only place that maps these to
+status codes, and the CLI prints their ``detail``.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class WorkitemsError(Exception):
+    """Base of every expected failure; ``detail`` is written for the person who caused it."""
+
+    title = "Request failed"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+
+class NotFoundError(WorkitemsError):
+    title = "Not found"
+
+
+class ValidationError(WorkitemsError):
+    """Well-formed input that breaks a business rule (a missing closure note, say)."""
+
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, field: str | None = None, **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.field = field
+
+
+class ConflictError(WorkitemsError):
+    """The request is valid but collides with the current state (a duplicate, say)."""
+
+    title = "Conflict"
+
+
+class InvalidTransitionError(ConflictError):
+    title = "Invalid status transition"
+
+    def __init__(self, detail: str, *, current: str, allowed: Sequence[str]) -> None:
+        super().__init__(detail, current=current, allowed=list(allowed))
+        self.current = current
+        self.allowed = list(allowed)
+
+
+class TaskClosedError(ConflictError):
+    title = "Task is closed"
+
+
+class StaleVersionError(WorkitemsError):
+    """The caller edited an older version than the one stored (optimistic concurrency)."""
+
+    title = "Precondition failed"
+
+    def __init__(self, detail: str, *, current_version: int) -> None:
+        super().__init__(detail, current_version=current_version)
+        self.current_version = current_version
+
+
+class AuthenticationError(WorkitemsError):
+    title = "Unauthorized"
+
+
+class PermissionDeniedError(WorkitemsError):
+    title = "Forbidden"
+
+
+class PreconditionRequiredError(WorkitemsError):
+    """An edit came without the version it was based on (no ``If-Match``)."""
+
+    title = "Precondition required"
+
+
+class PayloadTooLargeError(WorkitemsError):
+    title = "Payload too large"
+
+
+class UnavailableError(WorkitemsError):
+    title = "Service unavailable"

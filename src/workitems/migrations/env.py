@@ -1,0 +1,24 @@
+"""Alembic environment: one engine from ``make_engine`` so migrations see the same pragmas."""
+
+from alembic import context
+
+from workitems import models
+from workitems.config import Settings
+from workitems.db import is_sqlite, make_engine
+
+config = context.config
+url = config.attributes.get("database_url") or Settings().database_url
+
+engine = make_engine(url, pool_size=1, max_overflow=0)
+try:
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=models.Base.metadata,
+            render_as_batch=is_sqlite(url),
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+finally:
+    engine.dispose()

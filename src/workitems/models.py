@@ -1,0 +1,8 @@
+"""Every ORM model, imported once so Alembic and tests see the whole schema."""
+
+from workitems.auth.models import ApiToken
+from workitems.db import Base
+from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
+from workitems.user.models import User
+
+__all__ = ["ApiToken", "Base", "Comment", "Task", "TaskEvent", "TaskLabel", "User"]

@@ -1,0 +1,1 @@
+"""Active work: tasks, their lifecycle, history and comments."""

@@ -1,0 +1,41 @@
+from enum import StrEnum
+
+
+class TaskStatus(StrEnum):
+    unaddressed = "unaddressed"
+    pending = "pending"
+    in_progress = "in_progress"
+    on_hold = "on_hold"
+    completed = "completed"
+    canceled = "canceled"
+
+
+class Priority(StrEnum):
+    none = "none"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    urgent = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return PRIORITY_ORDER.index(self)
+
+
+PRIORITY_ORDER: tuple[Priority, ...] = tuple(Priority)
+
+
+class TaskSource(StrEnum):
+    manual = "manual"
+    staged = "staged"
+    transcript = "transcript"
+    import_ = "import"
+
+
+class EventKind(StrEnum):
+    created = "created"
+    updated = "updated"
+    transitioned = "transitioned"
+    reopened = "reopened"
+    assigned = "assigned"
+    commented = "commented"

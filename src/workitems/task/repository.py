@@ -1,0 +1,207 @@
+"""Named queries over tasks, their history and comments.
+
+Listing uses keyset pagination: the cursor carries the last row's sort value and id, so
+pages stay stable while tasks change and deep pages cost the same as the first.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from workitems.errors import ValidationError
+from workitems.task.enums import PRIORITY_ORDER, Priority, TaskStatus
+from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel
+from workitems.task.status import ACTIVE_STATUSES
+
+FAR_FUTURE = date(9999, 12, 31)
+
+
+class SortField(StrEnum):
+    updated = "updated"
+    created = "created"
+    due = "due"
+    priority = "priority"
+    key = "key"
+
+
+@dataclass(frozen=True)
+class Sort:
+    field: SortField = SortField.updated
+    descending: bool = True
+
+    @classmethod
+    def parse(cls, text: str) -> "Sort":
+        descending = text.startswith("-")
+        name = text.removeprefix("-")
+        try:
+            return cls(SortField(name), descending)
+        except ValueError:
+            options = ", ".join(f"{f}, -{f}" for f in SortField)
+            raise ValidationError(
+                f"Unknown sort {text!r}; use one of: {options}.", field="sort"
+            ) from None
+
+    def __str__(self) -> str:
+        return f"-{self.field}" if self.descending else str(self.field)
+
+
+@dataclass
+class TaskFilters:
+    """``statuses=None`` means the active statuses: closed work leaves the queues."""
+
+    statuses: Sequence[TaskStatus] | None = None
+    priorities: Sequence[Priority] = ()
+    assignee_ids: Sequence[int] = ()
+    unassigned: bool = False
+    labels: Sequence[str] = ()
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue_on: date | None = None
+    updated_since: datetime | None = None
+
+
+def parse_ref(ref: str | int) -> int | None:
+    """``42``, ``"42"`` and ``"WI-42"`` all name task 42."""
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip().upper().removeprefix(KEY_PREFIX)
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def find(session: Session, task_id: int, *, lock: bool = False) -> Task | None:
+    query = select(Task).where(Task.id == task_id)
+    if lock:
+        query = query.with_for_update(of=Task)
+    return session.scalar(query)
+
+
+def list_page(
+    session: Session,
+    filters: TaskFilters,
+    *,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+) -> tuple[Sequence[Task], str | None]:
+    sort_expr = _sort_expression(sort.field)
+    query = _filtered(select(Task), filters)
+    if cursor:
+        value, last_id = _decode_cursor(cursor, sort)
+        if sort.descending:
+            query = query.where(or_(sort_expr < value, and_(sort_expr == value, Task.id < last_id)))
+        else:
+            query = query.where(or_(sort_expr > value, and_(sort_expr == value, Task.id > last_id)))
+    if sort.descending:
+        query = query.order_by(sort_expr.desc(), Task.id.desc())
+    else:
+        query = query.order_by(sort_expr.asc(), Task.id.asc())
+    rows = session.scalars(query.limit(limit + 1)).unique().all()
+    if len(rows) <= limit:
+        return rows, None
+    page = rows[:limit]
+    return page, _encode_cursor(sort, page[-1])
+
+
+def events_for(session: Session, task_id: int) -> Sequence[TaskEvent]:
+    return session.scalars(
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)
+    ).all()
+
+
+def comments_for(session: Session, task_id: int) -> Sequence[Comment]:
+    return session.scalars(
+        select(Comment).where(Comment.task_id == task_id).order_by(Comment.id)
+    ).all()
+
+
+def _filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
+    statuses = filters.statuses if filters.statuses is not None else sorted(ACTIVE_STATUSES)
+    query = query.where(Task.status.in_(list(statuses)))
+    if filters.priorities:
+        query = query.where(Task.priority.in_(list(filters.priorities)))
+    owner_conditions: list[ColumnElement[bool]] = []
+    if filters.assignee_ids:
+        owner_conditions.append(Task.assignee_id.in_(list(filters.assignee_ids)))
+    if filters.unassigned:
+        owner_conditions.append(Task.assignee_id.is_(None))
+    if owner_conditions:
+        query = query.where(or_(*owner_conditions))
+    for label in filters.labels:
+        query = query.where(
+            exists().where(TaskLabel.task_id == Task.id).where(TaskLabel.label == label)
+        )
+    if filters.due_before is not None:
+        query = query.where(Task.due_date < filters.due_before)
+    if filters.due_after is not None:
+        query = query.where(Task.due_date > filters.due_after)
+    if filters.overdue_on is not None:
+        query = query.where(Task.due_date < filters.overdue_on).where(
+            Task.status.in_(sorted(ACTIVE_STATUSES))
+        )
+    if filters.updated_since is not None:
+        query = query.where(Task.updated_at >= filters.updated_since)
+    return query
+
+
+def _sort_expression(sort_field: SortField) -> Any:
+    if sort_field is SortField.updated:
+        return Task.updated_at
+    if sort_field is SortField.created:
+        return Task.created_at
+    if sort_field is SortField.due:
+        return func.coalesce(Task.due_date, literal(FAR_FUTURE, Task.due_date.type))
+    if sort_field is SortField.priority:
+        return case({p.value: p.rank for p in PRIORITY_ORDER}, value=Task.priority, else_=0)
+    return Task.id
+
+
+def _sort_value(sort_field: SortField, task: Task) -> Any:
+    if sort_field is SortField.updated:
+        return task.updated_at.isoformat()
+    if sort_field is SortField.created:
+        return task.created_at.isoformat()
+    if sort_field is SortField.due:
+        return (task.due_date or FAR_FUTURE).isoformat()
+    if sort_field is SortField.priority:
+        return task.priority.rank
+    return task.id
+
+
+def _encode_cursor(sort: Sort, task: Task) -> str:
+    payload = json.dumps([str(sort), _sort_value(sort.field, task), task.id])
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int]:
+    bad = ValidationError(
+        "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
+    )
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort_text, value, last_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise bad from None
+    if sort_text != str(sort):
+        raise ValidationError(
+            f"This cursor was made for sort {sort_text!r}, not {str(sort)!r}.", field="cursor"
+        )
+    if not isinstance(last_id, int):
+        raise bad
+    try:
+        if sort.field in (SortField.updated, SortField.created):
+            return datetime.fromisoformat(value), last_id
+        if sort.field is SortField.due:
+            return date.fromisoformat(value), last_id
+        if isinstance(value, int):
+            return value, last_id
+    except (TypeError, ValueError):
+        pass
+    raise bad

@@ -1,0 +1,178 @@
+"""Request and response shapes for tasks. Unknown fields are refused (422), not ignored."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from workitems.clock import utc_today
+from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
+from workitems.task.models import Comment, Task, TaskEvent
+from workitems.task.status import ACTIVE_STATUSES
+from workitems.user.schemas import UserRef
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Description = Annotated[str, StringConstraints(max_length=20_000)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Note = Annotated[str, StringConstraints(max_length=20_000)]
+#: A user id, an email, or ``me``.
+AssigneeRef = int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+MAX_LABELS = 20
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _unique_labels(labels: list[str] | None) -> list[str] | None:
+    if labels is None:
+        return None
+    if len(labels) > MAX_LABELS:
+        raise ValueError(f"at most {MAX_LABELS} labels")
+    return list(dict.fromkeys(labels))
+
+
+class TaskCreate(_Input):
+    title: Title
+    description: Description = ""
+    status: TaskStatus = Field(
+        default=TaskStatus.unaddressed,
+        description="Initial status; a final one needs `closure_note`.",
+    )
+    priority: Priority = Priority.none
+    assignee: AssigneeRef | None = None
+    due_date: date | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
+    labels: list[Label] = Field(default_factory=list)
+    closure_note: Note | None = None
+
+    _labels = field_validator("labels")(_unique_labels)
+
+
+class TaskUpdate(_Input):
+    """Every field optional; only the fields sent are changed (``null`` clears)."""
+
+    title: Title | None = None
+    description: Description | None = None
+    priority: Priority | None = None
+    assignee: AssigneeRef | None = None
+    due_date: date | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
+    labels: list[Label] | None = None
+    reason: Note | None = Field(default=None, description="Why, kept in the history.")
+
+    _labels = field_validator("labels")(_unique_labels)
+
+
+class TransitionIn(_Input):
+    status: TaskStatus
+    note: Note | None = Field(
+        default=None,
+        description="Closure note (final statuses), hold reason (on_hold) or reopen reason.",
+    )
+
+
+class AssignIn(_Input):
+    assignee: AssigneeRef | None = Field(description="User id, email, `me`, or null to unassign.")
+    reason: Note | None = None
+
+
+class CommentIn(_Input):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+
+
+class TaskOut(BaseModel):
+    id: int
+    key: str
+    title: str
+    description: str
+    status: TaskStatus
+    priority: Priority
+    assignee: UserRef | None
+    due_date: date | None
+    overdue: bool
+    labels: list[str]
+    source: TaskSource
+    created_by: UserRef | None
+    closure_note: str | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, task: Task, *, today: date | None = None) -> "TaskOut":
+        today = today or utc_today()
+        return cls(
+            id=task.id,
+            key=task.key,
+            title=task.title,
+            description=task.description,
+            status=task.status,
+            priority=task.priority,
+            assignee=UserRef.of(task.assignee) if task.assignee else None,
+            due_date=task.due_date,
+            overdue=task.due_date is not None
+            and task.due_date < today
+            and task.status in ACTIVE_STATUSES,
+            labels=task.labels,
+            source=task.source,
+            created_by=UserRef.of(task.created_by) if task.created_by else None,
+            closure_note=task.closure_note,
+            closed_at=task.closed_at,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            status_changed_at=task.status_changed_at,
+            version=task.version,
+        )
+
+
+class TaskPage(BaseModel):
+    items: list[TaskOut]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class EventOut(BaseModel):
+    id: int
+    kind: EventKind
+    at: datetime
+    actor: UserRef | None
+    changes: dict[str, Any]
+    reason: str | None
+
+    @classmethod
+    def of(cls, event: TaskEvent) -> "EventOut":
+        return cls(
+            id=event.id,
+            kind=event.kind,
+            at=event.at,
+            actor=UserRef.of(event.actor) if event.actor else None,
+            changes=event.changes,
+            reason=event.reason,
+        )
+
+
+class EventList(BaseModel):
+    items: list[EventOut]
+
+
+class CommentOut(BaseModel):
+    id: int
+    body: str
+    author: UserRef | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, comment: Comment) -> "CommentOut":
+        return cls(
+            id=comment.id,
+            body=comment.body,
+            author=UserRef.of(comment.author) if comment.author else None,
+            created_at=comment.created_at,
+        )
+
+
+class CommentList(BaseModel):
+    items: list[CommentOut]

@@ -1,0 +1,296 @@
+"""Everything that changes a task, each change recorded in its history.
+
+Writes lock the task row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite write transactions
+begin ``IMMEDIATE``), so concurrent transitions serialize instead of losing updates. Callers
+that pass ``expected_version`` (the API's ``If-Match``) get ``StaleVersionError`` when
+someone else changed the task first. Services flush; the transport commits.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_now
+from workitems.errors import NotFoundError, StaleVersionError, ValidationError
+from workitems.task import repository, status
+from workitems.task.enums import EventKind, TaskSource, TaskStatus
+from workitems.task.models import Comment, Task, TaskEvent
+from workitems.task.repository import Sort, TaskFilters
+from workitems.task.schemas import AssigneeRef, TaskCreate, TaskUpdate
+from workitems.user.models import User
+from workitems.user.service import resolve_assignee
+
+MAX_PAGE = 200
+CREATABLE_STATUSES = (TaskStatus.unaddressed, TaskStatus.pending, TaskStatus.in_progress)
+
+
+def create_task(
+    session: Session,
+    data: TaskCreate,
+    *,
+    actor_id: int | None,
+    source: TaskSource = TaskSource.manual,
+) -> Task:
+    """Create a task. Without an explicit status it is ``pending`` when it has an owner (it
+    is ready) and ``unaddressed`` otherwise (it still needs triage)."""
+    assignee = _resolve(session, data.assignee, actor_id)
+    initial = (
+        data.status
+        if "status" in data.model_fields_set
+        else (TaskStatus.pending if assignee else TaskStatus.unaddressed)
+    )
+    if initial not in CREATABLE_STATUSES:
+        allowed = ", ".join(CREATABLE_STATUSES)
+        raise ValidationError(
+            f"A new task starts as one of: {allowed}; create it, then transition it.",
+            field="status",
+        )
+    if initial == TaskStatus.in_progress and assignee is None:
+        raise ValidationError("A task in progress needs an owner.", field="assignee")
+    now = utc_now()
+    task = Task(
+        title=data.title,
+        description=data.description,
+        status=initial,
+        priority=data.priority,
+        assignee=assignee,
+        due_date=data.due_date,
+        source=source,
+        created_by_id=actor_id,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    task.set_labels(data.labels)
+    session.add(task)
+    session.flush()
+    snapshot = {
+        "title": task.title,
+        "status": task.status,
+        "priority": task.priority,
+        "assignee": assignee,
+        "due_date": task.due_date,
+        "labels": task.labels,
+    }
+    _record(
+        session,
+        task,
+        EventKind.created,
+        actor_id,
+        {
+            name: {"old": None, "new": _jsonable(value)}
+            for name, value in snapshot.items()
+            if value not in (None, [], "")
+        },
+    )
+    return task
+
+
+def get_task(session: Session, ref: str | int) -> Task:
+    task_id = repository.parse_ref(ref)
+    task = repository.find(session, task_id) if task_id is not None else None
+    if task is None:
+        raise NotFoundError(f"Task {ref} does not exist.")
+    return task
+
+
+def list_tasks(
+    session: Session,
+    filters: TaskFilters,
+    *,
+    sort: Sort | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[Sequence[Task], str | None]:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    return repository.list_page(session, filters, sort=sort or Sort(), cursor=cursor, limit=limit)
+
+
+def update_task(
+    session: Session,
+    ref: str | int,
+    changes: TaskUpdate,
+    *,
+    actor_id: int,
+    expected_version: int | None,
+) -> Task:
+    """Apply the fields present in ``changes``; a no-op edit records nothing."""
+    task = _lock(session, ref, expected_version)
+    status.check_editable(task.status)
+    sent = changes.model_fields_set - {"reason"}
+    diff: dict[str, dict[str, Any]] = {}
+
+    for name in ("title", "description", "priority", "due_date"):
+        if name in sent:
+            new = getattr(changes, name)
+            if name in ("title", "priority") and new is None:
+                raise ValidationError(f"{name} cannot be null.", field=name)
+            if name == "description" and new is None:
+                new = ""
+            old = getattr(task, name)
+            if new != old:
+                setattr(task, name, new)
+                diff[name] = {"old": _jsonable(old), "new": _jsonable(new)}
+    if "labels" in sent:
+        new_labels = changes.labels or []
+        if new_labels != task.labels:
+            diff["labels"] = {"old": task.labels, "new": new_labels}
+            task.set_labels(new_labels)
+    if "assignee" in sent:
+        assignee_diff = _apply_assignee(session, task, changes.assignee, actor_id)
+        if assignee_diff:
+            diff["assignee"] = assignee_diff
+    if diff:
+        _touch(task)
+        session.flush()
+        _record(session, task, EventKind.updated, actor_id, diff, changes.reason)
+    return task
+
+
+def transition_task(
+    session: Session,
+    ref: str | int,
+    *,
+    to: TaskStatus,
+    note: str | None,
+    actor_id: int,
+    expected_version: int | None = None,
+) -> Task:
+    task = _lock(session, ref, expected_version)
+    current = task.status
+    status.check_transition(current, to, note=note, has_assignee=task.assignee_id is not None)
+    note = note.strip() if note else None
+    now = utc_now()
+    diff: dict[str, dict[str, Any]] = {"status": {"old": current.value, "new": to.value}}
+    if status.is_final(to):
+        diff["closure_note"] = {"old": task.closure_note, "new": note}
+        task.closure_note = note
+        task.closed_at = now
+    elif status.is_final(current):
+        diff["closure_note"] = {"old": task.closure_note, "new": None}
+        task.closure_note = None
+        task.closed_at = None
+    task.status = to
+    task.status_changed_at = now
+    _touch(task, now)
+    session.flush()
+    kind = EventKind.reopened if status.is_final(current) else EventKind.transitioned
+    _record(session, task, kind, actor_id, diff, note)
+    return task
+
+
+def assign_task(
+    session: Session,
+    ref: str | int,
+    *,
+    assignee: AssigneeRef | None,
+    actor_id: int,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    task = _lock(session, ref, expected_version)
+    status.check_editable(task.status)
+    diff = _apply_assignee(session, task, assignee, actor_id)
+    if diff:
+        _touch(task)
+        session.flush()
+        _record(session, task, EventKind.assigned, actor_id, {"assignee": diff}, reason)
+    return task
+
+
+def add_comment(session: Session, ref: str | int, *, body: str, author_id: int) -> Comment:
+    """Comments are allowed on closed tasks too: they are context, not edits."""
+    task = get_task(session, ref)
+    comment = Comment(task_id=task.id, author_id=author_id, body=body, created_at=utc_now())
+    session.add(comment)
+    session.flush()
+    _record(
+        session,
+        task,
+        EventKind.commented,
+        author_id,
+        {"comment_id": {"old": None, "new": comment.id}},
+    )
+    return comment
+
+
+def list_comments(session: Session, ref: str | int) -> Sequence[Comment]:
+    return repository.comments_for(session, get_task(session, ref).id)
+
+
+def list_history(session: Session, ref: str | int) -> Sequence[TaskEvent]:
+    return repository.events_for(session, get_task(session, ref).id)
+
+
+def _lock(session: Session, ref: str | int, expected_version: int | None) -> Task:
+    task_id = repository.parse_ref(ref)
+    task = repository.find(session, task_id, lock=True) if task_id is not None else None
+    if task is None:
+        raise NotFoundError(f"Task {ref} does not exist.")
+    if expected_version is not None and task.version != expected_version:
+        raise StaleVersionError(
+            f"{task.key} changed since you read it (you have version {expected_version}, "
+            f"it is at {task.version}); fetch it again and reapply your edit.",
+            current_version=task.version,
+        )
+    return task
+
+
+def _apply_assignee(
+    session: Session, task: Task, ref: AssigneeRef | None, actor_id: int
+) -> dict[str, Any] | None:
+    new = _resolve(session, ref, actor_id)
+    if new is None:
+        status.check_assignee_removal(task.status)
+    old = task.assignee
+    if (old.id if old else None) == (new.id if new else None):
+        return None
+    task.assignee = new
+    return {"old": _jsonable(old), "new": _jsonable(new)}
+
+
+def _resolve(session: Session, ref: AssigneeRef | None, actor_id: int | None) -> User | None:
+    if ref is None:
+        return None
+    if actor_id is None and isinstance(ref, str) and ref.lower() == "me":
+        raise ValidationError("'me' needs a signed-in user.", field="assignee")
+    return resolve_assignee(session, ref, actor_id=actor_id or 0)
+
+
+def _touch(task: Task, now: Any = None) -> None:
+    task.updated_at = now or utc_now()
+
+
+def _record(
+    session: Session,
+    task: Task,
+    kind: EventKind,
+    actor_id: int | None,
+    changes: dict[str, Any],
+    reason: str | None = None,
+) -> None:
+    session.add(
+        TaskEvent(
+            task_id=task.id,
+            actor_id=actor_id,
+            at=utc_now(),
+            kind=kind,
+            changes=changes,
+            reason=reason,
+        )
+    )
+    session.flush()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, User):
+        return {"id": value.id, "email": value.email, "name": value.display_name}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,1 @@
+"""People: who can own work, and the names they go by in meetings."""

@@ -1,0 +1,243 @@
+"""Task service on both databases: every change lands in the history."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.factories import make_task, make_user
+from workitems.errors import (
+    InvalidTransitionError,
+    NotFoundError,
+    StaleVersionError,
+    TaskClosedError,
+    ValidationError,
+)
+from workitems.task import service
+from workitems.task.enums import EventKind, Priority, TaskStatus
+from workitems.task.repository import Sort, TaskFilters
+from workitems.task.schemas import TaskCreate, TaskUpdate
+from workitems.user.models import User
+
+
+class TestCreateTask:
+    def test_owner_makes_it_pending(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, assignee=admin.id)
+        assert task.status == TaskStatus.pending
+        assert task.key == f"WI-{task.id}"
+
+    def test_no_owner_leaves_it_unaddressed(self, session: Session, admin: User) -> None:
+        assert make_task(session, actor=admin).status == TaskStatus.unaddressed
+
+    def test_records_a_created_event(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, labels=["q3"], priority=Priority.high)
+        [event] = service.list_history(session, task.id)
+        assert event.kind == EventKind.created
+        assert event.changes["priority"] == {"old": None, "new": "high"}
+        assert event.changes["labels"] == {"old": None, "new": ["q3"]}
+
+    def test_cannot_start_final(self, session: Session, admin: User) -> None:
+        data = TaskCreate(title="Already done", status=TaskStatus.completed)
+        with pytest.raises(ValidationError, match="starts as"):
+            service.create_task(session, data, actor_id=admin.id)
+
+    def test_inactive_assignee_is_refused(self, session: Session, admin: User) -> None:
+        gone = make_user(session, email="gone@example.com", name="Gone")
+        gone.is_active = False
+        with pytest.raises(ValidationError, match="deactivated"):
+            make_task(session, actor=admin, assignee=gone.id)
+
+
+class TestGetTask:
+    def test_by_key_and_id(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        assert service.get_task(session, task.key).id == task.id
+        assert service.get_task(session, str(task.id)).id == task.id
+        assert service.get_task(session, task.key.lower()).id == task.id
+
+    @pytest.mark.parametrize("ref", ["WI-999999", "nope", "WI-", "99999999999999999999999"])
+    def test_unknown(self, session: Session, ref: str) -> None:
+        with pytest.raises(NotFoundError):
+            service.get_task(session, ref)
+
+
+class TestUpdateTask:
+    def test_records_old_and_new(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        service.update_task(
+            session,
+            task.id,
+            TaskUpdate(title="Send the final deck", due_date=date(2026, 12, 4), reason="scope"),
+            actor_id=admin.id,
+            expected_version=1,
+        )
+        event = service.list_history(session, task.id)[-1]
+        assert event.kind == EventKind.updated
+        assert event.reason == "scope"
+        assert event.changes == {
+            "title": {"old": "Send the Q3 deck to finance", "new": "Send the final deck"},
+            "due_date": {"old": None, "new": "2026-12-04"},
+        }
+        assert task.version == 2
+
+    def test_no_op_records_nothing(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        service.update_task(
+            session, task.id, TaskUpdate(title=task.title), actor_id=admin.id, expected_version=1
+        )
+        assert len(service.list_history(session, task.id)) == 1
+        assert task.version == 1
+
+    def test_stale_version(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        with pytest.raises(StaleVersionError) as caught:
+            service.update_task(
+                session, task.id, TaskUpdate(title="x"), actor_id=admin.id, expected_version=7
+            )
+        assert caught.value.current_version == 1
+
+    def test_closed_task_is_frozen(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, status=TaskStatus.completed, note="done")
+        with pytest.raises(TaskClosedError):
+            service.update_task(
+                session,
+                task.id,
+                TaskUpdate(title="x"),
+                actor_id=admin.id,
+                expected_version=task.version,
+            )
+
+    def test_labels_replace(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, labels=["a", "b"])
+        service.update_task(
+            session,
+            task.id,
+            TaskUpdate(labels=["b", "c"]),
+            actor_id=admin.id,
+            expected_version=1,
+        )
+        session.expire_all()
+        assert service.get_task(session, task.id).labels == ["b", "c"]
+
+
+class TestTransitionTask:
+    def test_close_sets_note_and_time(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        service.transition_task(
+            session, task.id, to=TaskStatus.canceled, note=" duplicate ", actor_id=admin.id
+        )
+        assert task.closure_note == "duplicate"
+        assert task.closed_at is not None
+
+    def test_reopen_clears_closure_and_keeps_it_in_history(
+        self, session: Session, admin: User
+    ) -> None:
+        task = make_task(session, actor=admin, status=TaskStatus.completed, note="shipped")
+        service.transition_task(
+            session, task.id, to=TaskStatus.pending, note="bug found", actor_id=admin.id
+        )
+        assert task.closure_note is None
+        assert task.closed_at is None
+        event = service.list_history(session, task.id)[-1]
+        assert event.kind == EventKind.reopened
+        assert event.changes["closure_note"] == {"old": "shipped", "new": None}
+        assert event.reason == "bug found"
+
+    def test_hold_reason_is_kept(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        service.transition_task(
+            session, task.id, to=TaskStatus.on_hold, note="waiting on legal", actor_id=admin.id
+        )
+        assert service.list_history(session, task.id)[-1].reason == "waiting on legal"
+
+    def test_in_progress_needs_owner(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        with pytest.raises(ValidationError, match="owner"):
+            service.transition_task(
+                session, task.id, to=TaskStatus.in_progress, note=None, actor_id=admin.id
+            )
+
+    def test_invalid(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, assignee=admin.id, status=TaskStatus.in_progress)
+        with pytest.raises(InvalidTransitionError):
+            service.transition_task(
+                session, task.id, to=TaskStatus.unaddressed, note=None, actor_id=admin.id
+            )
+
+
+class TestAssignTask:
+    def test_reassignment_is_in_history(self, session: Session, admin: User) -> None:
+        sam = make_user(session)
+        task = make_task(session, actor=admin, assignee=admin.id)
+        service.assign_task(
+            session, task.id, assignee=sam.email, actor_id=admin.id, reason="Sam owns finance"
+        )
+        event = service.list_history(session, task.id)[-1]
+        assert event.kind == EventKind.assigned
+        assert event.changes["assignee"]["old"]["email"] == admin.email
+        assert event.changes["assignee"]["new"]["email"] == sam.email
+        assert event.reason == "Sam owns finance"
+
+    def test_unassign_in_progress_refused(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, assignee=admin.id, status=TaskStatus.in_progress)
+        with pytest.raises(ValidationError):
+            service.assign_task(session, task.id, assignee=None, actor_id=admin.id)
+
+    def test_me(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin)
+        service.assign_task(session, task.id, assignee="me", actor_id=admin.id)
+        assert task.assignee_id == admin.id
+
+
+class TestListTasks:
+    def test_default_hides_closed(self, session: Session, admin: User) -> None:
+        open_task = make_task(session, actor=admin, title="Open one")
+        make_task(session, actor=admin, title="Closed one", status=TaskStatus.completed)
+        tasks, _ = service.list_tasks(session, TaskFilters())
+        assert [t.id for t in tasks] == [open_task.id]
+
+    def test_keyset_pages_cover_everything_once(self, session: Session, admin: User) -> None:
+        created = {make_task(session, actor=admin, title=f"Task {i}").id for i in range(7)}
+        seen: list[int] = []
+        cursor = None
+        for _ in range(10):
+            page, cursor = service.list_tasks(
+                session, TaskFilters(), sort=Sort.parse("-updated"), cursor=cursor, limit=3
+            )
+            seen.extend(t.id for t in page)
+            if cursor is None:
+                break
+        assert sorted(seen) == sorted(created)
+        assert len(seen) == len(set(seen))
+
+    @pytest.mark.parametrize("sort", ["due", "-due", "priority", "-priority", "created", "key"])
+    def test_every_sort_pages(self, session: Session, admin: User, sort: str) -> None:
+        for i in range(5):
+            make_task(
+                session,
+                actor=admin,
+                title=f"T{i}",
+                due_date=date(2026, 12, i + 1) if i % 2 else None,
+                priority=list(Priority)[i],
+            )
+        seen: list[int] = []
+        page, cursor = service.list_tasks(session, TaskFilters(), sort=Sort.parse(sort), limit=2)
+        seen.extend(t.id for t in page)
+        while cursor:
+            page, cursor = service.list_tasks(
+                session, TaskFilters(), sort=Sort.parse(sort), cursor=cursor, limit=2
+            )
+            seen.extend(t.id for t in page)
+        assert len(seen) == 5 == len(set(seen))
+
+    def test_limit_bounds(self, session: Session) -> None:
+        with pytest.raises(ValidationError):
+            service.list_tasks(session, TaskFilters(), limit=201)
+
+
+class TestComments:
+    def test_comment_on_closed_task(self, session: Session, admin: User) -> None:
+        task = make_task(session, actor=admin, status=TaskStatus.canceled, note="dup")
+        service.add_comment(session, task.id, body="see WI-1", author_id=admin.id)
+        assert [c.body for c in service.list_comments(session, task.id)] == ["see WI-1"]
+        assert service.list_history(session, task.id)[-1].kind == EventKind.commented

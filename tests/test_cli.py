@@ -1,0 +1,124 @@
+"""The operator CLI against a real database (commits, so it uses ``committed_url``)."""
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from workitems.auth.service import authenticate
+from workitems.cli import app
+from workitems.db import session_scope
+from workitems.errors import AuthenticationError
+from workitems.user.service import get_user_by_email
+
+
+@pytest.fixture
+def run(committed_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("WORKITEMS_DATABASE_URL", committed_url)
+    return CliRunner()
+
+
+class TestUsers:
+    def test_add_list_deactivate(self, run: CliRunner, engine: Engine) -> None:
+        result = run.invoke(
+            app,
+            [
+                "users",
+                "add",
+                "Priya@Example.com",
+                "--name",
+                "Priya Shah",
+                "--alias",
+                "Priya",
+                "--alias",
+                "PS",
+                "--role",
+                "admin",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        listed = run.invoke(app, ["users", "list"])
+        assert "priya@example.com" in listed.output
+        assert run.invoke(app, ["users", "deactivate", "priya@example.com"]).exit_code == 0
+        with session_scope(engine, write=False) as session:
+            user = get_user_by_email(session, "priya@example.com")
+            assert user.aliases == ["Priya", "PS"]
+            assert not user.is_active
+
+    def test_duplicate_email_is_a_clear_error(self, run: CliRunner) -> None:
+        run.invoke(app, ["users", "add", "sam@example.com", "--name", "Sam"])
+        result = run.invoke(app, ["users", "add", "sam@example.com", "--name", "Sam"])
+        assert result.exit_code == 1
+        assert "already exists" in result.output
+
+
+class TestTokens:
+    def test_issue_prints_only_the_token(self, run: CliRunner, engine: Engine) -> None:
+        run.invoke(app, ["users", "add", "ci@example.com", "--name", "CI"])
+        result = run.invoke(
+            app,
+            [
+                "tokens",
+                "issue",
+                "--user",
+                "ci@example.com",
+                "--scope",
+                "tasks:read",
+                "--scope",
+                "users:read",
+                "--name",
+                "ci",
+                "--expires-in-days",
+                "30",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        raw = result.stdout.strip()
+        assert raw.startswith("wi_")
+        assert "\n" not in raw
+        with session_scope(engine, write=False) as session:
+            principal = authenticate(session, raw)
+        assert principal.scopes == {"tasks:read", "users:read"}
+
+    def test_unknown_scope(self, run: CliRunner) -> None:
+        run.invoke(app, ["users", "add", "ci@example.com", "--name", "CI"])
+        result = run.invoke(
+            app, ["tokens", "issue", "--user", "ci@example.com", "--scope", "tasks:delete"]
+        )
+        assert result.exit_code == 1
+        assert "Unknown scope" in result.output
+
+    def test_list_and_revoke(self, run: CliRunner, engine: Engine) -> None:
+        run.invoke(app, ["users", "add", "ci@example.com", "--name", "CI"])
+        raw = run.invoke(
+            app, ["tokens", "issue", "--user", "ci@example.com", "--scope", "tasks:read"]
+        ).stdout.strip()
+        listed = run.invoke(app, ["tokens", "list"])
+        assert raw[:10] in listed.output
+        assert raw not in listed.output
+        with session_scope(engine, write=False) as session:
+            from workitems.auth.service import list_tokens
+
+            token_id = list_tokens(session)[0].id
+        assert run.invoke(app, ["tokens", "revoke", str(token_id)]).exit_code == 0
+        with session_scope(engine, write=False) as session, pytest.raises(AuthenticationError):
+            authenticate(session, raw)
+
+
+class TestHelp:
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["migrate"],
+            ["serve"],
+            ["users", "add"],
+            ["users", "list"],
+            ["users", "deactivate"],
+            ["tokens", "issue"],
+            ["tokens", "list"],
+            ["tokens", "revoke"],
+        ],
+    )
+    def test_every_help_has_an_example(self, command: list[str]) -> None:
+        result = CliRunner().invoke(app, [*command, "--help"])
+        assert result.exit_code == 0
+        assert "Example: " in result.output
