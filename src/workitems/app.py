@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from workitems import __version__
 from workitems.api import health, problems, tasks, users
 from workitems.api.limits import BodySizeLimitMiddleware
+from workitems.auth.cache import TokenCache
 from workitems.config import Settings
 from workitems.db import make_engine, writer
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.write_engine = writer(engine)
+    app.state.token_cache = TokenCache(settings.token_cache_seconds)
     problems.install(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)

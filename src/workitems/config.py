@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long SQLite waits for a lock before failing."
     )
+    token_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a process trusts a verified token; revocations elsewhere take "
+        "effect within this time. 0 turns the cache off.",
+    )
     admin_email: str = Field(
         default="admin@localhost",
         description="Email of the admin created on first start of an empty database.",

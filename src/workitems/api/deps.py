@@ -2,25 +2,30 @@
 
 A route's signature reads as its permission list: ``principal: TasksWrite``.
 
-Connection discipline (the FastAPI pool deadlock): sync dependencies and the endpoint run
-in different threadpool hops, so no hop may keep a pooled connection while the request waits
-for the next hop. The auth check commits its read (returning the connection) before the
-endpoint runs, and the session is committed on the event loop after the endpoint returns,
-before the response is sent (``scope="function"``).
+Connection discipline (the FastAPI pool deadlock): a request must never keep a pooled
+connection while it waits for a threadpool slot, or under load every thread ends up waiting
+for a connection held by a request that waits for a thread. So: the auth check commits its
+read before the endpoint runs; endpoints return a ready ``Response`` (see
+``api/responses.py``), so FastAPI needs no extra hop to serialize; and the session is
+committed on the event loop right after the endpoint returns (``scope="function"``).
 """
 
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from workitems.api.etags import parse_if_match
 from workitems.auth import service as auth
+from workitems.auth.cache import TokenCache
 from workitems.auth.scopes import Scope
 from workitems.auth.service import Principal
 from workitems.config import Settings
+from workitems.db import SQLITE_BEGIN
 from workitems.errors import AuthenticationError, PermissionDeniedError
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -52,13 +57,19 @@ _bearer = HTTPBearer(
 
 
 class RequireScope:
-    """Authenticate the bearer token and require one scope; 401 or 403 otherwise."""
+    """Authenticate the bearer token and require one scope; 401 or 403 otherwise.
+
+    Async on purpose: a cached token costs no threadpool hop. A miss is verified in the
+    threadpool on a read transaction, which is committed at once so no connection (and on
+    SQLite no lock) is held while the request waits for its endpoint's hop.
+    """
 
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
 
-    def __call__(
+    async def __call__(
         self,
+        request: Request,
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
@@ -66,18 +77,32 @@ class RequireScope:
             raise AuthenticationError(
                 "This endpoint needs an API token: send 'Authorization: Bearer wi_...'."
             )
-        principal = auth.authenticate(session, credentials.credentials)
-        touch = principal.token_id is not None and auth.needs_touch(session, principal.token_id)
-        session.commit()
-        if touch and principal.token_id is not None:
-            auth.touch_token(session, principal.token_id)
-            session.commit()
+        raw = credentials.credentials
+        cache: TokenCache = request.app.state.token_cache
+        key = auth.hash_token(raw)
+        principal = cache.get(key)
+        if principal is None:
+            principal = await run_in_threadpool(_verify, session, raw)
+            cache.put(key, principal)
         if not principal.has(self.scope):
             raise PermissionDeniedError(
                 f"This token lacks the '{self.scope.value}' scope.",
                 required_scope=self.scope.value,
             )
         return principal
+
+
+def _verify(session: Session, raw: str) -> Principal:
+    if isinstance(session.get_bind(), Engine) and not session.in_transaction():
+        # A token check only reads: never take SQLite's write lock for it.
+        session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
+    principal = auth.authenticate(session, raw)
+    touch = principal.token_id is not None and auth.needs_touch(session, principal.token_id)
+    session.commit()
+    if touch and principal.token_id is not None:
+        auth.touch_token(session, principal.token_id)
+        session.commit()
+    return principal
 
 
 TasksRead = Annotated[Principal, Depends(RequireScope(Scope.tasks_read))]

@@ -1,6 +1,7 @@
 """Liveness and readiness probes; unauthenticated on purpose, and they reveal nothing."""
 
 from fastapi import APIRouter
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from workitems.api.deps import SessionDep
@@ -15,9 +16,9 @@ async def livez() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The database answers")
-def readyz(session: SessionDep) -> dict[str, str]:
+def readyz(session: SessionDep) -> JSONResponse:
     try:
         session.execute(text("SELECT 1"))
     except Exception as exc:
         raise UnavailableError(f"The database is unreachable: {type(exc).__name__}.") from exc
-    return {"status": "ok", "database": "ok"}
+    return JSONResponse({"status": "ok", "database": "ok"})

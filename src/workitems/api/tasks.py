@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, SessionDep, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
+from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.clock import utc_today
 from workitems.errors import ValidationError
@@ -38,12 +39,18 @@ E = TypeVar("E", bound=StrEnum)
 TaskRef = Annotated[str, "A task id (42) or key (WI-42)."]
 
 
-def _with_etag(response: Response, task: Task) -> TaskOut:
-    response.headers["ETag"] = format_etag(task.version)
-    return TaskOut.of(task)
+def _task_response(task: Task, *, status_code: int = 200) -> Response:
+    headers = {"ETag": format_etag(task.version)}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = f"/api/tasks/{task.key}"
+    return json_response(TaskOut.of(task), status_code=status_code, headers=headers)
 
 
-@router.get("", summary="List tasks (active ones unless a status filter says otherwise)")
+@router.get(
+    "",
+    response_model=TaskPage,
+    summary="List tasks (active ones unless a status filter says otherwise)",
+)
 def list_tasks(
     session: SessionDep,
     principal: TasksRead,
@@ -65,7 +72,7 @@ def list_tasks(
     ] = "-updated",
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
-) -> TaskPage:
+) -> Response:
     statuses = _enum_list(status_, TaskStatus, "status", allow_all=True)
     assignee_ids, unassigned = _assignees(session, assignee, principal)
     today = utc_today()
@@ -83,47 +90,48 @@ def list_tasks(
     tasks, next_cursor = service.list_tasks(
         session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
     )
-    return TaskPage(items=[TaskOut.of(t, today=today) for t in tasks], next_cursor=next_cursor)
+    return json_response(
+        TaskPage(items=[TaskOut.of(t, today=today) for t in tasks], next_cursor=next_cursor)
+    )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a task")
-def create_task(
-    data: TaskCreate, session: SessionDep, principal: TasksWrite, response: Response
-) -> TaskOut:
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=TaskOut, summary="Create a task"
+)
+def create_task(data: TaskCreate, session: SessionDep, principal: TasksWrite) -> Response:
     task = service.create_task(session, data, actor_id=principal.user_id)
-    response.headers["Location"] = f"/api/tasks/{task.key}"
-    return _with_etag(response, task)
+    return _task_response(task, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/{ref}", summary="Read a task by id or key; the ETag is for If-Match")
-def get_task(ref: TaskRef, session: SessionDep, _: TasksRead, response: Response) -> TaskOut:
-    return _with_etag(response, service.get_task(session, ref))
+@router.get(
+    "/{ref}", response_model=TaskOut, summary="Read a task by id or key; the ETag is for If-Match"
+)
+def get_task(ref: TaskRef, session: SessionDep, _: TasksRead) -> Response:
+    return _task_response(service.get_task(session, ref))
 
 
-@router.patch("/{ref}", summary="Edit a task (If-Match required)")
+@router.patch("/{ref}", response_model=TaskOut, summary="Edit a task (If-Match required)")
 def update_task(
     ref: TaskRef,
     data: TaskUpdate,
     session: SessionDep,
     principal: TasksWrite,
     version: IfMatch,
-    response: Response,
-) -> TaskOut:
+) -> Response:
     task = service.update_task(
         session, ref, data, actor_id=principal.user_id, expected_version=version
     )
-    return _with_etag(response, task)
+    return _task_response(task)
 
 
-@router.post("/{ref}/transition", summary="Move a task to another status")
+@router.post("/{ref}/transition", response_model=TaskOut, summary="Move a task to another status")
 def transition_task(
     ref: TaskRef,
     data: TransitionIn,
     session: SessionDep,
     principal: TasksWrite,
     version: OptionalIfMatch,
-    response: Response,
-) -> TaskOut:
+) -> Response:
     task = service.transition_task(
         session,
         ref,
@@ -132,18 +140,17 @@ def transition_task(
         actor_id=principal.user_id,
         expected_version=version,
     )
-    return _with_etag(response, task)
+    return _task_response(task)
 
 
-@router.post("/{ref}/assign", summary="Assign, reassign or unassign a task")
+@router.post("/{ref}/assign", response_model=TaskOut, summary="Assign, reassign or unassign a task")
 def assign_task(
     ref: TaskRef,
     data: AssignIn,
     session: SessionDep,
     principal: TasksWrite,
     version: OptionalIfMatch,
-    response: Response,
-) -> TaskOut:
+) -> Response:
     task = service.assign_task(
         session,
         ref,
@@ -152,25 +159,37 @@ def assign_task(
         reason=data.reason,
         expected_version=version,
     )
-    return _with_etag(response, task)
+    return _task_response(task)
 
 
-@router.get("/{ref}/comments", summary="Comments on a task, oldest first")
-def list_comments(ref: TaskRef, session: SessionDep, _: TasksRead) -> CommentList:
-    return CommentList(items=[CommentOut.of(c) for c in service.list_comments(session, ref)])
+@router.get(
+    "/{ref}/comments", response_model=CommentList, summary="Comments on a task, oldest first"
+)
+def list_comments(ref: TaskRef, session: SessionDep, _: TasksRead) -> Response:
+    comments = service.list_comments(session, ref)
+    return json_response(CommentList(items=[CommentOut.of(c) for c in comments]))
 
 
-@router.post("/{ref}/comments", status_code=status.HTTP_201_CREATED, summary="Comment on a task")
+@router.post(
+    "/{ref}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentOut,
+    summary="Comment on a task",
+)
 def add_comment(
     ref: TaskRef, data: CommentIn, session: SessionDep, principal: TasksWrite
-) -> CommentOut:
+) -> Response:
     comment = service.add_comment(session, ref, body=data.body, author_id=principal.user_id)
-    return CommentOut.of(comment)
+    return json_response(CommentOut.of(comment), status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/{ref}/history", summary="Every change to a task, oldest first")
-def get_history(ref: TaskRef, session: SessionDep, _: TasksRead) -> EventList:
-    return EventList(items=[EventOut.of(e) for e in service.list_history(session, ref)])
+@router.get(
+    "/{ref}/history", response_model=EventList, summary="Every change to a task, oldest first"
+)
+def get_history(ref: TaskRef, session: SessionDep, _: TasksRead) -> Response:
+    return json_response(
+        EventList(items=[EventOut.of(e) for e in service.list_history(session, ref)])
+    )
 
 
 def _enum_list(

