@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from workitems import __version__
@@ -31,6 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # No more threads than pooled connections: a thread then always finds a connection
+        # at once, and the pool never churns overflow connections under steady load.
+        to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         yield
         engine.dispose()
 

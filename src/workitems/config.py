@@ -22,9 +22,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest accepted request body; larger is 413."
     )
-    db_pool_size: int = Field(default=10, ge=1, description="Connections kept per process.")
+    db_pool_size: int = Field(
+        default=8,
+        ge=1,
+        description="Connections kept per process; also the number of worker threads, so a "
+        "thread never waits for a connection.",
+    )
     db_max_overflow: int = Field(
-        default=20, ge=0, description="Extra connections a process may open under load."
+        default=8, ge=0, description="Extra connections a process may open under load."
     )
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long SQLite waits for a lock before failing."

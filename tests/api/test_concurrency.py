@@ -14,7 +14,7 @@ from tests.factories import auth, make_token, make_user
 from workitems.app import create_app
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
-from workitems.db import session_scope
+from workitems.db import is_sqlite, session_scope
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import create_task
 
@@ -125,3 +125,27 @@ class TestConcurrentTransitions:
         assert len(moves) == outcomes[200]
         for before, after in itertools.pairwise(moves):
             assert before["new"] == after["old"]
+
+
+class TestDatabaseBusy:
+    def test_locked_sqlite_is_503_and_changes_nothing(
+        self, committed_url: str, engine: Engine
+    ) -> None:
+        if not is_sqlite(committed_url):
+            pytest.skip("SQLite's single write lock; PostgreSQL waits on row locks instead")
+        with session_scope(engine) as session:
+            token = make_token(session, make_user(session), ALL_SCOPES)
+        app = create_app(Settings(database_url=committed_url, sqlite_busy_timeout_ms=50))
+        client = TestClient(app, headers=auth(token))
+        blocker = engine.raw_connection()
+        try:
+            blocker.cursor().execute("BEGIN IMMEDIATE")
+            response = client.post("/api/tasks", json={"title": "Blocked write"})
+        finally:
+            blocker.rollback()
+            blocker.close()
+            app.state.engine.dispose()
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "1"
+        assert response.headers["content-type"] == "application/problem+json"
+        assert client.get("/api/tasks").json()["items"] == []

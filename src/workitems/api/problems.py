@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workitems import errors
@@ -117,6 +119,20 @@ async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONRes
     return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
 
 
+async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
+    """Lock or pool waits that ran out are overload, not bugs: 503 and a hint to retry.
+    Nothing was committed, so a retry is safe."""
+    if isinstance(exc, OperationalError) and "locked" not in str(exc.orig):
+        return await _unexpected(_request, exc)
+    log.warning("database busy: %s", exc)
+    return problem(
+        503,
+        "The database is busy; nothing was changed. Retry in a moment.",
+        slug="database-busy",
+        headers={"Retry-After": "1"},
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "An unexpected error occurred; it has been logged.")
@@ -126,4 +142,6 @@ def install(app: FastAPI) -> None:
     app.exception_handler(errors.WorkitemsError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(OperationalError)(_database_busy)
+    app.exception_handler(PoolTimeoutError)(_database_busy)
     app.exception_handler(Exception)(_unexpected)
