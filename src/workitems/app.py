@@ -7,7 +7,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 
 from workitems import __version__
-from workitems.api import health, problems, tasks, users
+from workitems.api import health, problems, staged, tasks, users
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
@@ -53,5 +53,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     # Fixed paths under /api/tasks first, so they are not taken for a task id.
     app.include_router(users.router)
+    app.include_router(staged.router)
     app.include_router(tasks.router)
     return app

@@ -2,7 +2,8 @@
 
 from workitems.auth.models import ApiToken
 from workitems.db import Base
+from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
 from workitems.user.models import User
 
-__all__ = ["ApiToken", "Base", "Comment", "Task", "TaskEvent", "TaskLabel", "User"]
+__all__ = ["ApiToken", "Base", "Candidate", "Comment", "Task", "TaskEvent", "TaskLabel", "User"]

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from tests.factories import auth, make_task, make_token
 from workitems.auth.scopes import Scope
+from workitems.staging.schemas import CandidateIn
+from workitems.staging.service import stage_candidate
 from workitems.task.models import Task
 from workitems.user.models import User
 
@@ -41,19 +43,46 @@ ROUTES = [
     Route("POST", "/api/tasks/{key}/comments", Scope.tasks_write, lambda t: {"body": "hi"}),
     Route("GET", "/api/tasks/{key}/history", Scope.tasks_read),
     Route("GET", "/api/tasks/users", Scope.users_read),
+    Route("GET", "/api/tasks/staged", Scope.tasks_read),
+    Route("POST", "/api/tasks/staged", Scope.tasks_write, lambda t: {"title": "Book the room"}),
+    Route("GET", "/api/tasks/staged/{cid}", Scope.tasks_read),
+    Route(
+        "PATCH",
+        "/api/tasks/staged/{cid}",
+        Scope.tasks_write,
+        lambda t: {"priority": "low"},
+        if_match=True,
+    ),
+    Route("POST", "/api/tasks/staged/{cid}/approve", Scope.tasks_approve),
+    Route(
+        "POST",
+        "/api/tasks/staged/{cid}/reject",
+        Scope.tasks_approve,
+        lambda t: {"reason": "not an action"},
+    ),
 ]
 
 
 def _call(client: TestClient, route: Route, task: Task, headers: dict[str, str]) -> int:
     if route.if_match:
-        headers = {**headers, "If-Match": f'"{task.version}"'}
+        headers = {**headers, "If-Match": '"1"'}
     response = client.request(
         route.method,
-        route.path.format(key=task.key),
+        _path(route, task),
         json=route.body(task) if route.body else None,
         headers=headers,
     )
     return response.status_code
+
+
+def _path(route: Route, task: Task) -> str:
+    """Each test stages a fresh candidate beside its task; both are version 1."""
+    session = object_session(task)
+    assert session is not None
+    candidate = stage_candidate(
+        session, CandidateIn(title="Draft the vendor contract"), actor_id=task.created_by_id
+    )
+    return route.path.format(key=task.key, cid=candidate.id)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
@@ -64,7 +93,7 @@ class TestScopeMatrix:
         task = make_task(session, actor=admin)
         response = client.request(
             route.method,
-            route.path.format(key=task.key),
+            _path(route, task),
             json=route.body(task) if route.body else None,
             headers={"Authorization": ""},
         )

@@ -99,6 +99,9 @@ class TaskOut(BaseModel):
     updated_at: datetime
     status_changed_at: datetime
     version: int
+    provenance: dict[str, Any] | None = Field(
+        description="Where an approved task came from: candidate, transcript, evidence."
+    )
 
     @classmethod
     def of(cls, task: Task, *, today: date | None = None) -> "TaskOut":
@@ -124,6 +127,7 @@ class TaskOut(BaseModel):
             updated_at=task.updated_at,
             status_changed_at=task.status_changed_at,
             version=task.version,
+            provenance=task.provenance,
         )
 
 

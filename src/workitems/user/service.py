@@ -73,14 +73,24 @@ def lookup_assignable(session: Session, query: str, *, limit: int = 20) -> list[
     query lists everyone assignable. A team's user list is small, so ranking in Python keeps
     alias matching exact on both databases.
     """
+    ranked = rank_matches(repository.list_all(session, active_only=True), query)
+    return [user for _, user in ranked[:limit]]
+
+
+def rank_matches(users: Iterable[User], query: str) -> list[tuple[int, User]]:
+    """``(rank, user)`` for every user matching ``query``, best first.
+
+    Rank 0 is an exact name, alias or email match, 1 a prefix of one of them or of one of
+    their words, 2 a substring.
+    """
     needle = query.strip().casefold()
     ranked: list[tuple[int, str, User]] = []
-    for user in repository.list_all(session, active_only=True):
+    for user in users:
         rank = _match_rank(user, needle)
         if rank is not None:
             ranked.append((rank, user.display_name.casefold(), user))
     ranked.sort(key=lambda item: (item[0], item[1], item[2].id))
-    return [user for _, _, user in ranked[:limit]]
+    return [(rank, user) for rank, _, user in ranked]
 
 
 def resolve_assignee(session: Session, ref: int | str, *, actor_id: int) -> User:

@@ -1,0 +1,142 @@
+"""``/api/tasks/staged``: the review queue. Reviewing needs ``tasks:approve``."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+from sqlalchemy.orm import Session
+
+from workitems.api.deps import (
+    IfMatch,
+    OptionalIfMatch,
+    SessionDep,
+    TasksApprove,
+    TasksRead,
+    TasksWrite,
+)
+from workitems.api.etags import format_etag
+from workitems.api.responses import json_response
+from workitems.errors import ValidationError
+from workitems.staging import service
+from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.models import Candidate
+from workitems.staging.schemas import (
+    CandidateIn,
+    CandidateOut,
+    CandidatePage,
+    CandidateUpdate,
+    RejectIn,
+    WarningOut,
+)
+
+router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
+
+
+def _out(session: Session, candidates: list[Candidate]) -> list[CandidateOut]:
+    warnings = service.warnings_for(session, candidates)
+    return [
+        CandidateOut.of(
+            c,
+            [WarningOut(code=w.code, message=w.message, matches=w.matches) for w in warnings[c.id]],
+        )
+        for c in candidates
+    ]
+
+
+def _one(session: Session, candidate: Candidate, *, status_code: int = 200) -> Response:
+    headers = {"ETag": format_etag(candidate.version)}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = f"/api/tasks/staged/{candidate.id}"
+    [out] = _out(session, [candidate])
+    return json_response(out, status_code=status_code, headers=headers)
+
+
+@router.get("", response_model=CandidatePage, summary="The review queue, oldest first")
+def list_staged(
+    session: SessionDep,
+    _: TasksRead,
+    state: Annotated[list[ReviewState] | None, Query(description="Default: staged.")] = None,
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+) -> Response:
+    if cursor is not None and not cursor.isdigit():
+        raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
+    rows, last = service.list_candidates(
+        session,
+        states=state or [ReviewState.staged],
+        source=source,
+        transcript_id=transcript_id,
+        after_id=int(cursor) if cursor else None,
+        limit=limit,
+    )
+    page = CandidatePage(items=_out(session, list(rows)), next_cursor=str(last) if last else None)
+    return json_response(page)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CandidateOut,
+    summary="Stage one candidate",
+)
+def stage(data: CandidateIn, session: SessionDep, principal: TasksWrite) -> Response:
+    candidate = service.stage_candidate(session, data, actor_id=principal.user_id)
+    return _one(session, candidate, status_code=status.HTTP_201_CREATED)
+
+
+@router.get("/{candidate_id}", response_model=CandidateOut, summary="One candidate, with warnings")
+def get_staged(candidate_id: int, session: SessionDep, _: TasksRead) -> Response:
+    return _one(session, service.get_candidate(session, candidate_id))
+
+
+@router.patch("/{candidate_id}", response_model=CandidateOut, summary="Edit (If-Match required)")
+def edit_staged(
+    candidate_id: int,
+    data: CandidateUpdate,
+    session: SessionDep,
+    _: TasksWrite,
+    version: IfMatch,
+) -> Response:
+    candidate = service.update_candidate(session, candidate_id, data, expected_version=version)
+    return _one(session, candidate)
+
+
+@router.post(
+    "/{candidate_id}/approve",
+    response_model=CandidateOut,
+    summary="Approve into active work, optionally with edits; 409 if already approved",
+)
+def approve(
+    candidate_id: int,
+    session: SessionDep,
+    principal: TasksApprove,
+    version: OptionalIfMatch,
+    edits: Annotated[CandidateUpdate | None, Body()] = None,
+) -> Response:
+    candidate = service.approve_candidate(
+        session,
+        candidate_id,
+        actor_id=principal.user_id,
+        edits=edits,
+        expected_version=version,
+    )
+    return _one(session, candidate)
+
+
+@router.post("/{candidate_id}/reject", response_model=CandidateOut, summary="Reject, with a reason")
+def reject(
+    candidate_id: int,
+    data: RejectIn,
+    session: SessionDep,
+    principal: TasksApprove,
+    version: OptionalIfMatch,
+) -> Response:
+    candidate = service.reject_candidate(
+        session,
+        candidate_id,
+        actor_id=principal.user_id,
+        reason=data.reason,
+        expected_version=version,
+    )
+    return _one(session, candidate)

@@ -1,0 +1,1 @@
+"""The review queue: candidates wait here until a reviewer approves, rejects or merges them."""

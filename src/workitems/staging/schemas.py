@@ -1,0 +1,135 @@
+"""How a candidate is written and read. Unknown fields are refused (422)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
+
+from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.models import Candidate
+from workitems.task.enums import Priority
+from workitems.task.models import KEY_PREFIX
+from workitems.task.schemas import Description, Label, Title
+from workitems.user.schemas import UserRef
+
+#: A user id, an email, or the name as heard ("Priya", "the designer").
+AssigneeInput = (
+    int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+)
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    utterance_index: int | None = Field(default=None, ge=0)
+    speaker: Annotated[str, StringConstraints(max_length=200)] | None = None
+    start: float | str | None = Field(default=None, description="Seconds, or a timestamp.")
+    quote: Annotated[str, StringConstraints(max_length=5_000)] = ""
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CandidateIn(_Input):
+    title: Title
+    description: Description = ""
+    assignee: AssigneeInput | None = None
+    due: date | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
+    due_phrase: Annotated[str, StringConstraints(max_length=200)] | None = None
+    priority: Priority = Priority.none
+    labels: list[Label] = Field(default_factory=list, max_length=20)
+    source: CandidateSource | None = None
+    transcript_id: int | None = None
+    evidence: list[Evidence] = Field(default_factory=list, max_length=100)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    extractor: Annotated[str, StringConstraints(max_length=100)] | None = None
+    extractor_version: Annotated[str, StringConstraints(max_length=50)] | None = None
+
+
+class CandidateUpdate(_Input):
+    """Only the fields sent change; ``null`` clears."""
+
+    title: Title | None = None
+    description: Description | None = None
+    assignee: AssigneeInput | None = None
+    due: date | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
+    due_phrase: Annotated[str, StringConstraints(max_length=200)] | None = None
+    priority: Priority | None = None
+    labels: list[Label] | None = Field(default=None, max_length=20)
+
+
+class RejectIn(_Input):
+    reason: Reason = Field(description="Why it is not work; required.")
+
+
+class WarningOut(BaseModel):
+    code: str
+    message: str
+    matches: list[dict[str, Any]] | None = None
+
+
+class CandidateOut(BaseModel):
+    id: int
+    title: str
+    description: str
+    assignee: UserRef | None
+    assignee_raw: str | None
+    due: date | None
+    due_phrase: str | None
+    priority: Priority
+    labels: list[str]
+    source: CandidateSource
+    transcript_id: int | None
+    evidence: list[dict[str, Any]]
+    confidence: float | None
+    extractor: str | None
+    extractor_version: str | None
+    state: ReviewState
+    snoozed_until: date | None
+    reviewer: UserRef | None
+    reviewed_at: datetime | None
+    reason: str | None
+    task_id: int | None
+    task_key: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    warnings: list[WarningOut]
+
+    @classmethod
+    def of(cls, candidate: Candidate, warnings: list[WarningOut]) -> "CandidateOut":
+        return cls(
+            id=candidate.id,
+            title=candidate.title,
+            description=candidate.description,
+            assignee=UserRef.of(candidate.assignee) if candidate.assignee else None,
+            assignee_raw=candidate.assignee_raw,
+            due=candidate.due_date,
+            due_phrase=candidate.due_phrase,
+            priority=candidate.priority,
+            labels=list(candidate.labels or []),
+            source=candidate.source,
+            transcript_id=candidate.transcript_id,
+            evidence=list(candidate.evidence or []),
+            confidence=candidate.confidence,
+            extractor=candidate.extractor,
+            extractor_version=candidate.extractor_version,
+            state=candidate.state,
+            snoozed_until=candidate.snoozed_until,
+            reviewer=UserRef.of(candidate.reviewer) if candidate.reviewer else None,
+            reviewed_at=candidate.reviewed_at,
+            reason=candidate.reason,
+            task_id=candidate.task_id,
+            task_key=f"{KEY_PREFIX}{candidate.task_id}" if candidate.task_id else None,
+            created_at=candidate.created_at,
+            updated_at=candidate.updated_at,
+            version=candidate.version,
+            warnings=warnings,
+        )
+
+
+class CandidatePage(BaseModel):
+    items: list[CandidateOut]
+    next_cursor: str | None

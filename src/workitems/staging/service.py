@@ -1,0 +1,298 @@
+"""Staging, editing and reviewing candidates.
+
+Nothing reaches active work unreviewed: a task is only created by ``approve_candidate``,
+in the same transaction that marks the candidate approved. Review actions lock the
+candidate row (``FOR UPDATE`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so two
+reviewers approving at once create exactly one task; the second gets ``ConflictError``
+naming it.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_now, utc_today
+from workitems.errors import ConflictError, NotFoundError, StaleVersionError, ValidationError
+from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.models import Candidate
+from workitems.staging.schemas import CandidateIn, CandidateUpdate
+from workitems.staging.warnings import OwnerResolution, ReviewWarning, compute_warnings
+from workitems.task.enums import TaskSource
+from workitems.task.models import KEY_PREFIX
+from workitems.task.schemas import TaskCreate
+from workitems.task.service import create_task
+from workitems.user import repository as users_repository
+from workitems.user.models import User
+from workitems.user.service import rank_matches
+
+MAX_PAGE = 200
+REVIEWABLE = (ReviewState.staged, ReviewState.snoozed)
+_TASK_SOURCE = {
+    CandidateSource.transcript: TaskSource.transcript,
+    CandidateSource.import_: TaskSource.import_,
+}
+
+
+def stage_candidate(
+    session: Session,
+    data: CandidateIn,
+    *,
+    actor_id: int | None,
+    source: CandidateSource = CandidateSource.manual,
+) -> Candidate:
+    now = utc_now()
+    candidate = Candidate(
+        title=data.title,
+        description=data.description,
+        due_date=data.due,
+        due_phrase=data.due_phrase,
+        priority=data.priority,
+        labels=list(dict.fromkeys(data.labels)),
+        source=data.source or source,
+        transcript_id=data.transcript_id,
+        evidence=[item.model_dump(mode="json") for item in data.evidence],
+        confidence=data.confidence,
+        extractor=data.extractor,
+        extractor_version=data.extractor_version,
+        state=ReviewState.staged,
+        created_by_id=actor_id,
+        created_at=now,
+        updated_at=now,
+    )
+    _set_owner(session, candidate, data.assignee)
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+def get_candidate(session: Session, candidate_id: int, *, lock: bool = False) -> Candidate:
+    query = select(Candidate).where(Candidate.id == candidate_id)
+    if lock:
+        query = query.with_for_update(of=Candidate)
+    candidate = session.scalar(query)
+    if candidate is None:
+        raise NotFoundError(f"Candidate {candidate_id} does not exist.")
+    return candidate
+
+
+def list_candidates(
+    session: Session,
+    *,
+    states: Sequence[ReviewState] = (ReviewState.staged,),
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> tuple[Sequence[Candidate], int | None]:
+    """Oldest first (a review queue is worked in arrival order); keyset on the id."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    query = select(Candidate).where(Candidate.state.in_(list(states)))
+    if source is not None:
+        query = query.where(Candidate.source == source)
+    if transcript_id is not None:
+        query = query.where(Candidate.transcript_id == transcript_id)
+    if after_id is not None:
+        query = query.where(Candidate.id > after_id)
+    rows = session.scalars(query.order_by(Candidate.id).limit(limit + 1)).unique().all()
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], rows[limit - 1].id
+
+
+def update_candidate(
+    session: Session,
+    candidate_id: int,
+    changes: CandidateUpdate,
+    *,
+    expected_version: int | None,
+) -> Candidate:
+    candidate = _lock_reviewable(session, candidate_id, expected_version)
+    _apply(session, candidate, changes)
+    return candidate
+
+
+def approve_candidate(
+    session: Session,
+    candidate_id: int,
+    *,
+    actor_id: int,
+    edits: CandidateUpdate | None = None,
+    expected_version: int | None = None,
+) -> Candidate:
+    """Create the active task from the candidate (``pending`` with an owner, else
+    ``unaddressed``), link both ways, and record the reviewer. Not idempotent by design:
+    approving again is a 409 that names the task already created."""
+    candidate = _lock_reviewable(session, candidate_id, expected_version)
+    if edits is not None:
+        _apply(session, candidate, edits)
+    task = create_task(
+        session,
+        TaskCreate(
+            title=candidate.title,
+            description=candidate.description,
+            priority=candidate.priority,
+            assignee=candidate.assignee_id,
+            due_date=candidate.due_date,
+            labels=list(candidate.labels or []),
+        ),
+        actor_id=actor_id,
+        source=_TASK_SOURCE.get(candidate.source, TaskSource.staged),
+    )
+    task.provenance = {
+        "candidate_id": candidate.id,
+        "source": candidate.source.value,
+        "transcript_id": candidate.transcript_id,
+        "evidence": list(candidate.evidence or []),
+        "confidence": candidate.confidence,
+        "assignee_raw": candidate.assignee_raw,
+        "due_phrase": candidate.due_phrase,
+    }
+    _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
+    candidate.task_id = task.id
+    session.flush()
+    return candidate
+
+
+def reject_candidate(
+    session: Session,
+    candidate_id: int,
+    *,
+    actor_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Candidate:
+    if not reason.strip():
+        raise ValidationError("Rejecting needs a reason, so the source can learn.", field="reason")
+    candidate = _lock_reviewable(session, candidate_id, expected_version)
+    _review(session, candidate, ReviewState.rejected, actor_id=actor_id, reason=reason.strip())
+    session.flush()
+    return candidate
+
+
+def warnings_for(
+    session: Session, candidates: Sequence[Candidate], *, today: date | None = None
+) -> dict[int, list[ReviewWarning]]:
+    """Warnings for staged and snoozed candidates (reviewed ones need no attention).
+
+    Users are loaded once for the whole page, so a page costs one extra query.
+    """
+    today = today or utc_today()
+    pending = [c for c in candidates if c.state in REVIEWABLE]
+    active = users_repository.list_all(session, active_only=True) if pending else []
+    result: dict[int, list[ReviewWarning]] = {c.id: [] for c in candidates}
+    for candidate in pending:
+        result[candidate.id] = compute_warnings(
+            title=candidate.title,
+            owner=_owner_resolution(candidate, active),
+            due=candidate.due_date,
+            today=today,
+        )
+    return result
+
+
+def _lock_reviewable(
+    session: Session, candidate_id: int, expected_version: int | None
+) -> Candidate:
+    candidate = get_candidate(session, candidate_id, lock=True)
+    if candidate.state == ReviewState.approved:
+        key = f"{KEY_PREFIX}{candidate.task_id}"
+        raise ConflictError(
+            f"Candidate {candidate.id} was already approved as {key}.",
+            task_id=candidate.task_id,
+            task_key=key,
+        )
+    if candidate.state not in REVIEWABLE:
+        raise ConflictError(
+            f"Candidate {candidate.id} was already reviewed ({candidate.state.value}).",
+            state=candidate.state.value,
+        )
+    if expected_version is not None and candidate.version != expected_version:
+        raise StaleVersionError(
+            f"Candidate {candidate.id} changed since you read it (you have version "
+            f"{expected_version}, it is at {candidate.version}); fetch it again.",
+            current_version=candidate.version,
+        )
+    return candidate
+
+
+def _apply(session: Session, candidate: Candidate, changes: CandidateUpdate) -> None:
+    sent = changes.model_fields_set
+    for field in ("title", "priority"):
+        if field in sent and getattr(changes, field) is None:
+            raise ValidationError(f"{field} cannot be null.", field=field)
+    simple = {
+        "title": "title",
+        "description": "description",
+        "due": "due_date",
+        "due_phrase": "due_phrase",
+        "priority": "priority",
+    }
+    for name, column in simple.items():
+        if name in sent:
+            value = getattr(changes, name)
+            setattr(candidate, column, "" if name == "description" and value is None else value)
+    if "labels" in sent:
+        candidate.labels = list(dict.fromkeys(changes.labels or []))
+    if "assignee" in sent:
+        _set_owner(session, candidate, changes.assignee)
+    candidate.updated_at = utc_now()
+    session.flush()
+
+
+def _review(
+    session: Session,
+    candidate: Candidate,
+    state: ReviewState,
+    *,
+    actor_id: int,
+    reason: str | None,
+) -> None:
+    candidate.state = state
+    candidate.reviewer = session.get(User, actor_id)
+    candidate.reviewed_at = utc_now()
+    candidate.reason = reason
+    candidate.updated_at = candidate.reviewed_at
+
+
+def _set_owner(session: Session, candidate: Candidate, ref: int | str | None) -> None:
+    """Resolve an owner only when it is unambiguous; otherwise keep the raw name, and the
+    warnings show the ranked matches. Never a silent guess."""
+    candidate.assignee_raw = None
+    candidate.assignee = None
+    if ref is None:
+        return
+    if isinstance(ref, int):
+        user = session.get(User, ref)
+        if user is None:
+            raise ValidationError(f"User {ref} does not exist.", field="assignee")
+        candidate.assignee = user
+        return
+    candidate.assignee_raw = ref
+    if "@" in ref:
+        candidate.assignee = users_repository.find_by_email(session, ref)
+        return
+    exact = [u for rank, u in rank_matches(_active(session), ref) if rank == 0]
+    if len(exact) == 1:
+        candidate.assignee = exact[0]
+
+
+def _active(session: Session) -> Sequence[User]:
+    return users_repository.list_all(session, active_only=True)
+
+
+def _owner_resolution(candidate: Candidate, active: Sequence[User]) -> OwnerResolution:
+    if candidate.assignee is not None:
+        return OwnerResolution(
+            raw=candidate.assignee_raw, resolved=True, inactive=not candidate.assignee.is_active
+        )
+    if candidate.assignee_raw is None:
+        return OwnerResolution()
+    matches: list[dict[str, Any]] = [
+        {"id": user.id, "email": user.email, "name": user.display_name, "rank": rank}
+        for rank, user in rank_matches(active, candidate.assignee_raw)[:5]
+    ]
+    return OwnerResolution(raw=candidate.assignee_raw, matches=matches)
