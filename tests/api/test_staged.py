@@ -258,3 +258,94 @@ class TestConcurrentApprove:
         assert sorted(statuses) == [200, 409, 409, 409]
         with session_scope(engine, write=False) as session:
             assert session.scalar(select(func.count()).select_from(Task)) == 1
+
+
+class TestDuplicate:
+    def test_merges_context_into_the_task(
+        self, client: TestClient, session: Session, admin: User
+    ) -> None:
+        task = client.post("/api/tasks", json={"title": "Send the deck"}).json()
+        body = _stage(client)
+        response = client.post(
+            f"/api/tasks/staged/{body['id']}/duplicate",
+            json={"task_id": task["key"], "reason": "same as the deck task"},
+        )
+        assert response.status_code == 200, response.text
+        merged = response.json()
+        assert merged["state"] == "duplicate"
+        assert merged["task_key"] == task["key"]
+        comments = client.get(f"/api/tasks/{task['key']}/comments").json()["items"]
+        assert f"#{body['id']}" in comments[0]["body"]
+        assert "I'll send the deck to finance" in comments[0]["body"]
+        assert "Priya at 754.2" in comments[0]["body"]
+
+    def test_unknown_task_is_404_and_changes_nothing(self, client: TestClient) -> None:
+        body = _stage(client)
+        response = client.post(
+            f"/api/tasks/staged/{body['id']}/duplicate", json={"task_id": "WI-999999"}
+        )
+        assert response.status_code == 404
+        assert client.get(f"/api/tasks/staged/{body['id']}").json()["state"] == "staged"
+
+
+class TestSnooze:
+    def test_leaves_the_queue_until_the_date(self, client: TestClient) -> None:
+        body = _stage(client)
+        response = client.post(
+            f"/api/tasks/staged/{body['id']}/snooze", json={"until": "2099-01-01"}
+        )
+        assert response.json()["state"] == "snoozed"
+        assert response.json()["snoozed_until"] == "2099-01-01"
+        queue = client.get("/api/tasks/staged").json()["items"]
+        assert body["id"] not in [c["id"] for c in queue]
+
+    def test_past_date_refused(self, client: TestClient) -> None:
+        body = _stage(client)
+        response = client.post(
+            f"/api/tasks/staged/{body['id']}/snooze", json={"until": "2001-01-01"}
+        )
+        assert response.status_code == 422
+
+    def test_expired_snooze_returns_to_the_queue(
+        self, client: TestClient, session: Session
+    ) -> None:
+        from datetime import date
+
+        from workitems.staging.service import get_candidate
+
+        body = _stage(client)
+        client.post(f"/api/tasks/staged/{body['id']}/snooze", json={"until": "2099-01-01"})
+        get_candidate(session, int(body["id"])).snoozed_until = date(2000, 1, 1)  # type: ignore[call-overload]
+        session.flush()
+        queue = client.get("/api/tasks/staged").json()["items"]
+        assert body["id"] in [c["id"] for c in queue]
+
+
+class TestReviewMany:
+    def test_per_item_results(self, client: TestClient) -> None:
+        a, b = _stage(client)["id"], _stage(client)["id"]
+        client.post(f"/api/tasks/staged/{b}/reject", json={"reason": "no"})
+        response = client.post(
+            "/api/tasks/staged/review", json={"action": "approve", "ids": [a, b, 999999]}
+        )
+        assert response.status_code == 200
+        results = response.json()["results"]
+        assert results[0]["status"] == "approved"
+        assert results[0]["task_key"].startswith("WI-")
+        assert results[1]["status"] == "error"
+        assert results[1]["error"]["status"] == 409
+        assert results[2]["error"]["status"] == 404
+        assert client.get(f"/api/tasks/staged/{a}").json()["state"] == "approved"
+
+    def test_reject_needs_reason(self, client: TestClient) -> None:
+        a = _stage(client)["id"]
+        response = client.post("/api/tasks/staged/review", json={"action": "reject", "ids": [a]})
+        assert response.status_code == 422
+
+    def test_reject_many(self, client: TestClient) -> None:
+        ids = [_stage(client)["id"] for _ in range(3)]
+        response = client.post(
+            "/api/tasks/staged/review",
+            json={"action": "reject", "ids": ids, "reason": "chit-chat"},
+        )
+        assert [r["status"] for r in response.json()["results"]] == ["rejected"] * 3

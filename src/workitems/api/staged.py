@@ -14,8 +14,9 @@ from workitems.api.deps import (
     TasksWrite,
 )
 from workitems.api.etags import format_etag
+from workitems.api.problems import status_for
 from workitems.api.responses import json_response
-from workitems.errors import ValidationError
+from workitems.errors import ValidationError, WorkitemsError
 from workitems.staging import service
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate
@@ -24,9 +25,15 @@ from workitems.staging.schemas import (
     CandidateOut,
     CandidatePage,
     CandidateUpdate,
+    DuplicateIn,
     RejectIn,
+    ReviewIn,
+    ReviewItem,
+    ReviewResult,
+    SnoozeIn,
     WarningOut,
 )
+from workitems.task.models import KEY_PREFIX
 
 router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
 
@@ -85,6 +92,45 @@ def stage(data: CandidateIn, session: SessionDep, principal: TasksWrite) -> Resp
     return _one(session, candidate, status_code=status.HTTP_201_CREATED)
 
 
+@router.post(
+    "/review",
+    response_model=ReviewResult,
+    summary="Approve or reject many candidates by id, with a result per item",
+)
+def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Response:
+    outcomes = service.review_many(
+        session,
+        action=data.action,
+        ids=data.ids,
+        actor_id=principal.user_id,
+        reason=data.reason,
+    )
+    items = []
+    for candidate_id, outcome in zip(data.ids, outcomes, strict=True):
+        if isinstance(outcome, WorkitemsError):
+            items.append(
+                ReviewItem(
+                    id=candidate_id,
+                    status="error",
+                    error={
+                        "status": status_for(outcome),
+                        "title": outcome.title,
+                        "detail": outcome.detail,
+                        **outcome.extensions,
+                    },
+                )
+            )
+        else:
+            items.append(
+                ReviewItem(
+                    id=candidate_id,
+                    status=outcome.state.value,
+                    task_key=f"{KEY_PREFIX}{outcome.task_id}" if outcome.task_id else None,
+                )
+            )
+    return json_response(ReviewResult(results=items))
+
+
 @router.get("/{candidate_id}", response_model=CandidateOut, summary="One candidate, with warnings")
 def get_staged(candidate_id: int, session: SessionDep, _: TasksRead) -> Response:
     return _one(session, service.get_candidate(session, candidate_id))
@@ -135,6 +181,52 @@ def reject(
     candidate = service.reject_candidate(
         session,
         candidate_id,
+        actor_id=principal.user_id,
+        reason=data.reason,
+        expected_version=version,
+    )
+    return _one(session, candidate)
+
+
+@router.post(
+    "/{candidate_id}/duplicate",
+    response_model=CandidateOut,
+    summary="Merge into an existing task (its text and evidence become a comment there)",
+)
+def duplicate(
+    candidate_id: int,
+    data: DuplicateIn,
+    session: SessionDep,
+    principal: TasksApprove,
+    version: OptionalIfMatch,
+) -> Response:
+    candidate = service.mark_duplicate(
+        session,
+        candidate_id,
+        task_ref=data.task_id,
+        actor_id=principal.user_id,
+        reason=data.reason,
+        expected_version=version,
+    )
+    return _one(session, candidate)
+
+
+@router.post(
+    "/{candidate_id}/snooze",
+    response_model=CandidateOut,
+    summary="Hide until a date; it returns to the queue that day",
+)
+def snooze(
+    candidate_id: int,
+    data: SnoozeIn,
+    session: SessionDep,
+    principal: TasksApprove,
+    version: OptionalIfMatch,
+) -> Response:
+    candidate = service.snooze_candidate(
+        session,
+        candidate_id,
+        until=data.until,
         actor_id=principal.user_id,
         reason=data.reason,
         expected_version=version,

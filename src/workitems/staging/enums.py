@@ -14,3 +14,8 @@ class CandidateSource(StrEnum):
     bulk = "bulk"
     import_ = "import"
     transcript = "transcript"
+
+
+class ReviewAction(StrEnum):
+    approve = "approve"
+    reject = "reject"

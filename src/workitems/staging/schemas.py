@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
-from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.task.enums import Priority
 from workitems.task.models import KEY_PREFIX
@@ -62,6 +62,37 @@ class CandidateUpdate(_Input):
 
 class RejectIn(_Input):
     reason: Reason = Field(description="Why it is not work; required.")
+
+
+class DuplicateIn(_Input):
+    task_id: int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+        description="The existing task: id or key (WI-42)."
+    )
+    reason: Reason | None = None
+
+
+class SnoozeIn(_Input):
+    until: date
+    reason: Reason | None = None
+
+
+class ReviewIn(_Input):
+    action: ReviewAction
+    ids: list[int] = Field(min_length=1, max_length=1000)
+    reason: Reason | None = Field(default=None, description="Required to reject.")
+
+
+class ReviewItem(BaseModel):
+    id: int
+    status: str = Field(description="`approved`, `rejected` or `error`.")
+    task_key: str | None = None
+    error: dict[str, Any] | None = Field(
+        default=None, description="`{status, title, detail}` when this item failed."
+    )
+
+
+class ReviewResult(BaseModel):
+    results: list[ReviewItem]
 
 
 class WarningOut(BaseModel):

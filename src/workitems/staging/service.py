@@ -11,19 +11,25 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
-from workitems.errors import ConflictError, NotFoundError, StaleVersionError, ValidationError
-from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.errors import (
+    ConflictError,
+    NotFoundError,
+    StaleVersionError,
+    ValidationError,
+    WorkitemsError,
+)
+from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, CandidateUpdate
 from workitems.staging.warnings import OwnerResolution, ReviewWarning, compute_warnings
 from workitems.task.enums import TaskSource
 from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import TaskCreate
-from workitems.task.service import create_task
+from workitems.task.service import add_comment, create_task, get_task
 from workitems.user import repository as users_repository
 from workitems.user.models import User
 from workitems.user.service import rank_matches
@@ -90,7 +96,15 @@ def list_candidates(
     """Oldest first (a review queue is worked in arrival order); keyset on the id."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
-    query = select(Candidate).where(Candidate.state.in_(list(states)))
+    wanted = set(states)
+    condition: ColumnElement[bool] = Candidate.state.in_(sorted(wanted))
+    if ReviewState.staged in wanted and ReviewState.snoozed not in wanted:
+        # A snooze that has run out puts the candidate back in the queue.
+        condition = or_(
+            condition,
+            and_(Candidate.state == ReviewState.snoozed, Candidate.snoozed_until <= utc_today()),
+        )
+    query = select(Candidate).where(condition)
     if source is not None:
         query = query.where(Candidate.source == source)
     if transcript_id is not None:
@@ -171,6 +185,74 @@ def reject_candidate(
     _review(session, candidate, ReviewState.rejected, actor_id=actor_id, reason=reason.strip())
     session.flush()
     return candidate
+
+
+def mark_duplicate(
+    session: Session,
+    candidate_id: int,
+    *,
+    task_ref: str | int,
+    actor_id: int,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Candidate:
+    """Merge into an existing task: the candidate's text and evidence become a comment
+    there, so no context is lost, and the candidate points at the task."""
+    candidate = _lock_reviewable(session, candidate_id, expected_version)
+    task = get_task(session, task_ref)
+    add_comment(session, task.id, body=_merge_note(candidate, reason), author_id=actor_id)
+    _review(session, candidate, ReviewState.duplicate, actor_id=actor_id, reason=reason)
+    candidate.task_id = task.id
+    session.flush()
+    return candidate
+
+
+def snooze_candidate(
+    session: Session,
+    candidate_id: int,
+    *,
+    until: date,
+    actor_id: int,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Candidate:
+    """Hide a candidate until ``until``; from that day it is back in the staged queue."""
+    if until <= utc_today():
+        raise ValidationError("Snooze until a future date.", field="until")
+    candidate = _lock_reviewable(session, candidate_id, expected_version)
+    _review(session, candidate, ReviewState.snoozed, actor_id=actor_id, reason=reason)
+    candidate.snoozed_until = until
+    session.flush()
+    return candidate
+
+
+def review_many(
+    session: Session,
+    *,
+    action: ReviewAction,
+    ids: Sequence[int],
+    actor_id: int,
+    reason: str | None = None,
+) -> list[Candidate | WorkitemsError]:
+    """Approve or reject many candidates, each in its own SAVEPOINT: one failure (already
+    reviewed, inactive owner) is reported for that item and leaves the others applied."""
+    if action == ReviewAction.reject and not (reason and reason.strip()):
+        raise ValidationError("Rejecting needs a reason.", field="reason")
+    results: list[Candidate | WorkitemsError] = []
+    for candidate_id in ids:
+        try:
+            with session.begin_nested():
+                if action == ReviewAction.approve:
+                    results.append(approve_candidate(session, candidate_id, actor_id=actor_id))
+                else:
+                    results.append(
+                        reject_candidate(
+                            session, candidate_id, actor_id=actor_id, reason=reason or ""
+                        )
+                    )
+        except WorkitemsError as error:
+            results.append(error)
+    return results
 
 
 def warnings_for(
@@ -256,6 +338,26 @@ def _review(
     candidate.reviewed_at = utc_now()
     candidate.reason = reason
     candidate.updated_at = candidate.reviewed_at
+
+
+def _merge_note(candidate: Candidate, reason: str | None) -> str:
+    lines = [
+        f"Merged duplicate candidate #{candidate.id} ({candidate.source.value}): {candidate.title}"
+    ]
+    if candidate.description:
+        lines.append(candidate.description)
+    if candidate.assignee_raw:
+        lines.append(f"Proposed owner: {candidate.assignee_raw}")
+    if candidate.due_phrase or candidate.due_date:
+        lines.append(f"Proposed due: {candidate.due_phrase or candidate.due_date}")
+    for item in candidate.evidence or []:
+        speaker = item.get("speaker") or "?"
+        start = item.get("start")
+        at = f" at {start}" if start is not None else ""
+        lines.append(f'> {speaker}{at}: "{item.get("quote", "")}"')
+    if reason:
+        lines.append(f"Reason: {reason}")
+    return "\n".join(lines)
 
 
 def _set_owner(session: Session, candidate: Candidate, ref: int | str | None) -> None:
