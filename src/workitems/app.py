@@ -49,7 +49,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_engine = writer(engine)
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
     problems.install(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        per_path={staged.BULK_PATH: settings.max_bulk_body_bytes},
+    )
     app.include_router(health.router)
     # Fixed paths under /api/tasks first, so they are not taken for a task id.
     app.include_router(users.router)

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest accepted request body; larger is 413."
     )
+    max_bulk_body_bytes: int = Field(
+        default=8_388_608,
+        ge=1024,
+        description="Largest accepted body for bulk routes (1,000 candidates with evidence).",
+    )
     db_pool_size: int = Field(
         default=8,
         ge=1,

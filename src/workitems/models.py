@@ -2,8 +2,19 @@
 
 from workitems.auth.models import ApiToken
 from workitems.db import Base
+from workitems.idempotency.models import IdempotencyKey
 from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
 from workitems.user.models import User
 
-__all__ = ["ApiToken", "Base", "Candidate", "Comment", "Task", "TaskEvent", "TaskLabel", "User"]
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Candidate",
+    "Comment",
+    "IdempotencyKey",
+    "Task",
+    "TaskEvent",
+    "TaskLabel",
+    "User",
+]

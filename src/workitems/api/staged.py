@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 from sqlalchemy.orm import Session
 
 from workitems.api.deps import (
@@ -14,13 +14,17 @@ from workitems.api.deps import (
     TasksWrite,
 )
 from workitems.api.etags import format_etag
-from workitems.api.problems import status_for
+from workitems.api.idempotency import run_idempotent
+from workitems.api.problems import problem, status_for
 from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.staging import service
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import (
+    BulkIn,
+    BulkItemOut,
+    BulkResult,
     CandidateIn,
     CandidateOut,
     CandidatePage,
@@ -36,6 +40,7 @@ from workitems.staging.schemas import (
 from workitems.task.models import KEY_PREFIX
 
 router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
+BULK_PATH = "/api/tasks/staged/bulk"
 
 
 def _out(session: Session, candidates: list[Candidate]) -> list[CandidateOut]:
@@ -90,6 +95,62 @@ def list_staged(
 def stage(data: CandidateIn, session: SessionDep, principal: TasksWrite) -> Response:
     candidate = service.stage_candidate(session, data, actor_id=principal.user_id)
     return _one(session, candidate, status_code=status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/bulk",
+    response_model=BulkResult,
+    summary="Stage up to 1,000 candidates; per-item results; safe to retry with Idempotency-Key",
+    responses={
+        422: {"description": "With atomic=true, any invalid item: nothing staged."},
+        409: {"description": "The same Idempotency-Key is still being processed."},
+    },
+)
+def stage_bulk(
+    data: BulkIn,
+    session: SessionDep,
+    principal: TasksWrite,
+    atomic: Annotated[bool, Query(description="All or nothing.")] = False,
+    idempotency_key: Annotated[
+        str | None,
+        Header(description="Same key + same body replays the first response (kept 48 h)."),
+    ] = None,
+) -> Response:
+    def work() -> Response:
+        results = service.stage_many(
+            session, data.candidates, actor_id=principal.user_id, atomic=atomic
+        )
+        items = [
+            BulkItemOut(
+                index=r.index,
+                status="created" if r.candidate else ("invalid" if r.errors else "skipped"),
+                id=r.candidate.id if r.candidate else None,
+                errors=r.errors or None,
+            )
+            for r in results
+        ]
+        invalid = sum(1 for item in items if item.status == "invalid")
+        created = sum(1 for item in items if item.status == "created")
+        if atomic and invalid:
+            return problem(
+                422,
+                f"{invalid} of {len(items)} candidates are invalid; with atomic=true nothing "
+                "was staged.",
+                slug="bulk-invalid",
+                created=0,
+                invalid=invalid,
+                results=[item.model_dump() for item in items],
+            )
+        return json_response(BulkResult(created=created, invalid=invalid, results=items))
+
+    return run_idempotent(
+        session,
+        key=idempotency_key,
+        user_id=principal.user_id,
+        route=BULK_PATH,
+        payload={"body": data.model_dump(mode="json"), "atomic": atomic},
+        work=work,
+    )
 
 
 @router.post(

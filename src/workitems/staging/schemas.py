@@ -64,6 +64,25 @@ class RejectIn(_Input):
     reason: Reason = Field(description="Why it is not work; required.")
 
 
+class BulkIn(_Input):
+    candidates: list[Any] = Field(
+        max_length=1000, description="Up to 1,000 candidates, each shaped as for a single stage."
+    )
+
+
+class BulkItemOut(BaseModel):
+    index: int
+    status: str = Field(description="`created`, `invalid`, or `skipped` (atomic, not created).")
+    id: int | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+class BulkResult(BaseModel):
+    created: int
+    invalid: int
+    results: list[BulkItemOut]
+
+
 class DuplicateIn(_Input):
     task_id: int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
         description="The existing task: id or key (WI-42)."

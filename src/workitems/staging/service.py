@@ -8,9 +8,11 @@ naming it.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,73 @@ def stage_candidate(
     actor_id: int | None,
     source: CandidateSource = CandidateSource.manual,
 ) -> Candidate:
+    candidate = _new_candidate(session, data, actor_id=actor_id, source=source)
+    session.add(candidate)
+    session.flush()
+    return candidate
+
+
+@dataclass
+class BulkItem:
+    index: int
+    candidate: Candidate | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def stage_many(
+    session: Session,
+    items: Sequence[Any],
+    *,
+    actor_id: int | None,
+    atomic: bool,
+    source: CandidateSource = CandidateSource.bulk,
+) -> list[BulkItem]:
+    """Validate every item, then stage the valid ones in one flush.
+
+    With ``atomic`` nothing is staged unless every item is valid. Owners are resolved
+    against users loaded once, so the cost is a few queries whatever the batch size.
+    """
+    results = [BulkItem(index=i) for i in range(len(items))]
+    parsed: dict[int, CandidateIn] = {}
+    for result, raw in zip(results, items, strict=True):
+        try:
+            parsed[result.index] = CandidateIn.model_validate(raw)
+        except PydanticValidationError as error:
+            result.errors = [
+                {"field": ".".join(str(p) for p in e["loc"]) or "item", "message": e["msg"]}
+                for e in error.errors()
+            ]
+    all_users = {u.id: u for u in users_repository.list_all(session)}
+    for index, data in parsed.items():
+        if isinstance(data.assignee, int) and data.assignee not in all_users:
+            results[index].errors = [
+                {"field": "assignee", "message": f"User {data.assignee} does not exist."}
+            ]
+    if atomic and any(r.errors for r in results):
+        return results
+    active = [u for u in all_users.values() if u.is_active]
+    for result in results:
+        if not result.errors:
+            result.candidate = _new_candidate(
+                session,
+                parsed[result.index],
+                actor_id=actor_id,
+                source=source,
+                users=(all_users, active),
+            )
+    session.add_all([r.candidate for r in results if r.candidate is not None])
+    session.flush()
+    return results
+
+
+def _new_candidate(
+    session: Session,
+    data: CandidateIn,
+    *,
+    actor_id: int | None,
+    source: CandidateSource,
+    users: tuple[dict[int, User], Sequence[User]] | None = None,
+) -> Candidate:
     now = utc_now()
     candidate = Candidate(
         title=data.title,
@@ -68,9 +137,7 @@ def stage_candidate(
         created_at=now,
         updated_at=now,
     )
-    _set_owner(session, candidate, data.assignee)
-    session.add(candidate)
-    session.flush()
+    _set_owner(session, candidate, data.assignee, users=users)
     return candidate
 
 
@@ -303,9 +370,9 @@ def _lock_reviewable(
 
 def _apply(session: Session, candidate: Candidate, changes: CandidateUpdate) -> None:
     sent = changes.model_fields_set
-    for field in ("title", "priority"):
-        if field in sent and getattr(changes, field) is None:
-            raise ValidationError(f"{field} cannot be null.", field=field)
+    for name in ("title", "priority"):
+        if name in sent and getattr(changes, name) is None:
+            raise ValidationError(f"{name} cannot be null.", field=name)
     simple = {
         "title": "title",
         "description": "description",
@@ -360,24 +427,36 @@ def _merge_note(candidate: Candidate, reason: str | None) -> str:
     return "\n".join(lines)
 
 
-def _set_owner(session: Session, candidate: Candidate, ref: int | str | None) -> None:
+def _set_owner(
+    session: Session,
+    candidate: Candidate,
+    ref: int | str | None,
+    *,
+    users: tuple[dict[int, User], Sequence[User]] | None = None,
+) -> None:
     """Resolve an owner only when it is unambiguous; otherwise keep the raw name, and the
-    warnings show the ranked matches. Never a silent guess."""
+    warnings show the ranked matches. Never a silent guess. ``users`` (everyone by id, and
+    the active ones) saves the queries when staging many."""
     candidate.assignee_raw = None
     candidate.assignee = None
     if ref is None:
         return
     if isinstance(ref, int):
-        user = session.get(User, ref)
+        user = users[0].get(ref) if users else session.get(User, ref)
         if user is None:
             raise ValidationError(f"User {ref} does not exist.", field="assignee")
         candidate.assignee = user
         return
     candidate.assignee_raw = ref
     if "@" in ref:
-        candidate.assignee = users_repository.find_by_email(session, ref)
+        email = users_repository.normalize_email(ref)
+        if users:
+            candidate.assignee = next((u for u in users[0].values() if u.email == email), None)
+        else:
+            candidate.assignee = users_repository.find_by_email(session, email)
         return
-    exact = [u for rank, u in rank_matches(_active(session), ref) if rank == 0]
+    active = users[1] if users else _active(session)
+    exact = [u for rank, u in rank_matches(active, ref) if rank == 0]
     if len(exact) == 1:
         candidate.assignee = exact[0]
 
