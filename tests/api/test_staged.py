@@ -349,3 +349,33 @@ class TestReviewMany:
             json={"action": "reject", "ids": ids, "reason": "chit-chat"},
         )
         assert [r["status"] for r in response.json()["results"]] == ["rejected"] * 3
+
+
+class TestDuplicateWarnings:
+    def test_open_task_and_staged_candidate(self, client: TestClient) -> None:
+        task = client.post("/api/tasks", json={"title": "Send the Q3 deck to finance"}).json()
+        first = _stage(client, title="Send Q3 deck to the finance team")
+        [warning] = [w for w in first["warnings"] if w["code"] == "likely_duplicate"]  # type: ignore[attr-defined]
+        assert warning["matches"][0]["key"] == task["key"]
+        assert warning["matches"][0]["score"] >= 82
+        second = _stage(client, title="Send Q3 deck to the finance team now")
+        kinds = {
+            (m["kind"], m["id"])
+            for w in second["warnings"]  # type: ignore[attr-defined]
+            if w["code"] == "likely_duplicate"
+            for m in w["matches"]
+        }
+        assert ("task", task["id"]) in kinds
+        assert ("candidate", first["id"]) in kinds
+
+    def test_closed_tasks_do_not_count(self, client: TestClient) -> None:
+        task = client.post("/api/tasks", json={"title": "Renew the SSL certificate"}).json()
+        client.post(
+            f"/api/tasks/{task['key']}/transition", json={"status": "completed", "note": "renewed"}
+        )
+        body = _stage(client, title="Renew the SSL certificates")
+        assert "likely_duplicate" not in _codes(body)
+
+    def test_unrelated_has_none(self, client: TestClient) -> None:
+        client.post("/api/tasks", json={"title": "Send the Q3 deck to finance"})
+        assert "likely_duplicate" not in _codes(_stage(client, title="Book the offsite venue"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
@@ -24,14 +25,28 @@ from workitems.errors import (
     ValidationError,
     WorkitemsError,
 )
+from workitems.staging.duplicates import (
+    THRESHOLD,
+    TaskTitleCache,
+    TitleIndex,
+    normalize,
+    similarity,
+)
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, CandidateUpdate
-from workitems.staging.warnings import OwnerResolution, ReviewWarning, compute_warnings
+from workitems.staging.warnings import (
+    OwnerResolution,
+    ReviewWarning,
+    compute_warnings,
+    duplicate_warning,
+)
+from workitems.task import repository as task_repository
 from workitems.task.enums import TaskSource
 from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import add_comment, create_task, get_task
+from workitems.task.status import ACTIVE_STATUSES
 from workitems.user import repository as users_repository
 from workitems.user.models import User
 from workitems.user.service import rank_matches
@@ -331,16 +346,78 @@ def warnings_for(
     """
     today = today or utc_today()
     pending = [c for c in candidates if c.state in REVIEWABLE]
-    active = users_repository.list_all(session, active_only=True) if pending else []
     result: dict[int, list[ReviewWarning]] = {c.id: [] for c in candidates}
+    if not pending:
+        return result
+    active = users_repository.list_all(session, active_only=True)
+    duplicates = _duplicates(session, pending)
     for candidate in pending:
-        result[candidate.id] = compute_warnings(
+        found = compute_warnings(
             title=candidate.title,
             owner=_owner_resolution(candidate, active),
             due=candidate.due_date,
             today=today,
         )
+        if duplicates.get(candidate.id):
+            found.append(duplicate_warning(duplicates[candidate.id]))
+        result[candidate.id] = found
     return result
+
+
+#: One open-task title index per database and process (see ``staging/duplicates.py``).
+_TASK_INDEXES: dict[str, TaskTitleCache] = {}
+
+
+def _task_index(session: Session) -> TaskTitleCache:
+    bind = session.get_bind()
+    url = bind.engine.url if isinstance(bind, Connection) else bind.url
+    cache = _TASK_INDEXES.setdefault(url.render_as_string(hide_password=True), TaskTitleCache())
+    with cache.lock:
+        rows = task_repository.titles_changed_since(session, cache.since())
+        cache.apply((i, title, status in ACTIVE_STATUSES, at) for i, title, status, at in rows)
+    return cache
+
+
+def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, list[dict[str, Any]]]:
+    """Likely duplicates of open tasks and of other staged candidates, re-scored from the
+    database (the task index may hold a row another transaction rolled back)."""
+    tasks = _task_index(session)
+    with tasks.lock:
+        task_hits = {c.id: tasks.index.matches(c.title) for c in pending}
+    real_titles = task_repository.open_titles(
+        session, sorted({i for hits in task_hits.values() for i, _ in hits})
+    )
+    staged = TitleIndex()
+    for candidate_id, title in session.execute(
+        select(Candidate.id, Candidate.title).where(Candidate.state == ReviewState.staged)
+    ):
+        staged.add(candidate_id, title)
+    for candidate in pending:
+        staged.add(candidate.id, candidate.title)
+
+    found: dict[int, list[dict[str, Any]]] = {}
+    for candidate in pending:
+        norm = normalize(candidate.title)
+        matches: list[dict[str, Any]] = []
+        for task_id, _ in task_hits[candidate.id]:
+            if task_id in real_titles:
+                score = similarity(norm, normalize(real_titles[task_id]))
+                if score >= THRESHOLD:
+                    matches.append(
+                        {
+                            "kind": "task",
+                            "id": task_id,
+                            "key": f"{KEY_PREFIX}{task_id}",
+                            "title": real_titles[task_id],
+                            "score": round(score, 1),
+                        }
+                    )
+        for other_id, score in staged.matches(candidate.title, exclude=candidate.id):
+            matches.append({"kind": "candidate", "id": other_id, "score": round(score, 1)})
+        if matches:
+            matches.sort(key=lambda m: -float(m["score"]))
+            found[candidate.id] = matches[:3]
+    return found
 
 
 def _lock_reviewable(

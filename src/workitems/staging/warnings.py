@@ -116,3 +116,13 @@ def _looks_like_verb(word: str) -> bool:
     if word.endswith(_NOUN_ENDINGS):
         return False
     return word.endswith(_VERB_ENDINGS)
+
+
+def duplicate_warning(matches: list[dict[str, Any]]) -> ReviewWarning:
+    best = matches[0]
+    what = best.get("key") or f"candidate #{best['id']}"
+    return ReviewWarning(
+        "likely_duplicate",
+        f"Looks like {what} (similarity {best['score']:.0f}%); merge it instead?",
+        matches=matches,
+    )

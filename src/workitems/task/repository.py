@@ -230,3 +230,23 @@ def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int]:
     except (TypeError, ValueError):
         pass
     raise bad
+
+
+def titles_changed_since(
+    session: Session, since: datetime | None
+) -> Sequence[tuple[int, str, TaskStatus, datetime]]:
+    """``(id, title, status, updated_at)`` for the duplicate index: every open task on the
+    first call, then every task changed since ``since``."""
+    query = select(Task.id, Task.title, Task.status, Task.updated_at)
+    if since is None:
+        query = query.where(status_in(ACTIVE_STATUSES))
+    else:
+        query = query.where(Task.updated_at >= since)
+    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+
+
+def open_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(Task.id, Task.title).where(Task.id.in_(list(ids))).where(status_in(ACTIVE_STATUSES))
+    )
+    return {row[0]: row[1] for row in rows}
