@@ -1,5 +1,7 @@
 """The operator CLI against a real database (commits, so it uses ``committed_url``)."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -122,3 +124,41 @@ class TestHelp:
         result = CliRunner().invoke(app, [*command, "--help"])
         assert result.exit_code == 0
         assert "Example: " in result.output
+
+
+class TestImport:
+    def test_stages_valid_rows_and_lists_refused(
+        self, run: CliRunner, engine: Engine, tmp_path: Path
+    ) -> None:
+        run.invoke(app, ["users", "add", "priya@example.com", "--name", "Priya Shah"])
+        path = tmp_path / "actions.csv"
+        path.write_text(
+            "title,assignee,due,priority\n"
+            "Send the deck to finance,priya@example.com,2026-12-04,high\n"
+            "Book the venue,,not-a-date,\n"
+            "Fix the login bug,Priya Shah,,urgent\n"
+        )
+        result = run.invoke(app, ["import", str(path), "--user", "priya@example.com"])
+        assert result.exit_code == 0, result.output
+        assert "staged 2 of 3 rows" in result.output
+        assert "refused line 3: due" in result.output
+        with session_scope(engine, write=False) as session:
+            from workitems.staging.service import list_candidates
+
+            rows, _ = list_candidates(session)
+            assert [c.source for c in rows] == ["import", "import"]
+            assert rows[1].assignee is not None
+            assert rows[1].assignee.email == "priya@example.com"
+
+    def test_malformed_file_stages_nothing(
+        self, run: CliRunner, engine: Engine, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "actions.jsonl"
+        path.write_text('{"title": "Send the deck"}\n{"title": oops}\n')
+        result = run.invoke(app, ["import", str(path)])
+        assert result.exit_code == 1
+        assert "line 2" in result.output
+        with session_scope(engine, write=False) as session:
+            from workitems.staging.service import list_candidates
+
+            assert list(list_candidates(session)[0]) == []

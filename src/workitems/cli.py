@@ -1,5 +1,6 @@
 """``workitems``: the operator's command line. Every command's help ends with an example."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,9 @@ from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
 from workitems.db import make_engine, session_scope
 from workitems.errors import WorkitemsError
+from workitems.staging import service as staging
+from workitems.staging.enums import CandidateSource
+from workitems.staging.importing import ImportFormat, detect_format, parse
 from workitems.user import service as users
 from workitems.user.models import UserRole
 
@@ -97,6 +101,54 @@ def _bootstrap(settings: Settings) -> None:
         f"  password: {created.password}\n"
         f"  token:    {raw}   (all scopes)\n"
     )
+
+
+@app.command("import")
+def import_candidates(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", help="csv, jsonl, or auto (by extension).")
+    ] = ImportFormat.auto,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Email recorded as who staged them.")
+    ] = None,
+) -> None:
+    """Stage candidates for review from a CSV or JSON Lines file.
+
+    Columns: title, description, assignee (email or name), due (YYYY-MM-DD), priority,
+    labels (comma- or semicolon-separated). Rows with a bad value are refused and listed;
+    a malformed file stages nothing and names the line.
+
+    Example: `workitems import actions.csv --user priya@example.com`
+    """
+    engine = make_engine(_settings().database_url)
+    try:
+        rows = parse(file.read_text(encoding="utf-8-sig"), detect_format(file.name, fmt))
+        with session_scope(engine) as session:
+            actor = users.get_user_by_email(session, user).id if user else None
+            results = staging.stage_many(
+                session,
+                [row for _, row in rows],
+                actor_id=actor,
+                atomic=False,
+                source=CandidateSource.import_,
+            )
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    except UnicodeDecodeError:
+        err.print(f"[red]error:[/red] {file} is not UTF-8 text; nothing was staged")
+        raise typer.Exit(code=1) from None
+    finally:
+        engine.dispose()
+    staged = [r for r in results if r.candidate is not None]
+    typer.echo(f"staged {len(staged)} of {len(rows)} rows from {file} for review")
+    for result in results:
+        if result.errors:
+            line = rows[result.index][0]
+            why = "; ".join(f"{e['field']}: {e['message']}" for e in result.errors)
+            typer.echo(f"refused line {line}: {why}")
+    if not staged:
+        raise typer.Exit(code=1)
 
 
 @users_app.command("add")
