@@ -379,3 +379,16 @@ class TestDuplicateWarnings:
     def test_unrelated_has_none(self, client: TestClient) -> None:
         client.post("/api/tasks", json={"title": "Send the Q3 deck to finance"})
         assert "likely_duplicate" not in _codes(_stage(client, title="Book the offsite venue"))
+
+
+class TestHasWarningsFilter:
+    def test_filters_both_ways(self, client: TestClient, priya: User) -> None:
+        clean = _stage(client, title="Send the Q4 budget to finance")
+        noisy = _stage(client, title="Budget", assignee=None, due=None)
+
+        def ids(flag: str) -> list[object]:
+            response = client.get("/api/tasks/staged", params={"has_warnings": flag})
+            return [c["id"] for c in response.json()["items"]]
+
+        assert ids("true") == [noisy["id"]]
+        assert ids("false") == [clean["id"]]

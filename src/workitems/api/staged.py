@@ -37,14 +37,20 @@ from workitems.staging.schemas import (
     SnoozeIn,
     WarningOut,
 )
+from workitems.staging.warnings import ReviewWarning
 from workitems.task.models import KEY_PREFIX
 
 router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
 
 
-def _out(session: Session, candidates: list[Candidate]) -> list[CandidateOut]:
-    warnings = service.warnings_for(session, candidates)
+def _out(
+    session: Session,
+    candidates: list[Candidate],
+    warnings: dict[int, list[ReviewWarning]] | None = None,
+) -> list[CandidateOut]:
+    if warnings is None:
+        warnings = service.warnings_for(session, candidates)
     return [
         CandidateOut.of(
             c,
@@ -69,20 +75,26 @@ def list_staged(
     state: Annotated[list[ReviewState] | None, Query(description="Default: staged.")] = None,
     source: CandidateSource | None = None,
     transcript_id: int | None = None,
+    has_warnings: Annotated[
+        bool | None, Query(description="Only candidates with (true) or without (false) warnings.")
+    ] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
 ) -> Response:
     if cursor is not None and not cursor.isdigit():
         raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
-    rows, last = service.list_candidates(
+    rows, warnings, last = service.list_with_warnings(
         session,
         states=state or [ReviewState.staged],
         source=source,
         transcript_id=transcript_id,
         after_id=int(cursor) if cursor else None,
         limit=limit,
+        has_warnings=has_warnings,
     )
-    page = CandidatePage(items=_out(session, list(rows)), next_cursor=str(last) if last else None)
+    page = CandidatePage(
+        items=_out(session, rows, warnings), next_cursor=str(last) if last else None
+    )
     return json_response(page)
 
 

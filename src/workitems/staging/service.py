@@ -199,6 +199,46 @@ def list_candidates(
     return rows[:limit], rows[limit - 1].id
 
 
+#: A ``has_warnings`` filter reads at most this many candidates per page request.
+MAX_SCAN = 1000
+
+
+def list_with_warnings(
+    session: Session,
+    *,
+    states: Sequence[ReviewState] = (ReviewState.staged,),
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+    has_warnings: bool | None = None,
+) -> tuple[list[Candidate], dict[int, list[ReviewWarning]], int | None]:
+    """A page of candidates with their warnings, optionally only those with (or without)
+    warnings. Warnings are computed, not stored, so the filter reads ahead in batches; when
+    it gives up after ``MAX_SCAN`` rows the cursor resumes where it stopped."""
+    filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
+    if has_warnings is None:
+        rows, last = list_candidates(session, after_id=after_id, limit=limit, **filters)
+        return list(rows), warnings_for(session, rows), last
+    picked: list[Candidate] = []
+    found: dict[int, list[ReviewWarning]] = {}
+    scanned = 0
+    while scanned < MAX_SCAN:
+        rows, last = list_candidates(session, after_id=after_id, limit=MAX_PAGE, **filters)
+        batch = warnings_for(session, rows)
+        scanned += len(rows)
+        for candidate in rows:
+            after_id = candidate.id
+            if bool(batch[candidate.id]) == has_warnings:
+                picked.append(candidate)
+                found[candidate.id] = batch[candidate.id]
+                if len(picked) == limit:
+                    return picked, found, candidate.id
+        if last is None:
+            return picked, found, None
+    return picked, found, after_id
+
+
 def update_candidate(
     session: Session,
     candidate_id: int,
