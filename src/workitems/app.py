@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from workitems import __version__
 from workitems.api import health, problems, staged, tasks, users
@@ -38,7 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc assets are served by the app itself: no CDN, works offline.
+    app = FastAPIOffline(
         title="Workitems",
         version=__version__,
         description=DESCRIPTION,

@@ -1,4 +1,4 @@
-"""``workitems``: the operator's command line. Every command's help ends with an example."""
+"""``workitems``: the operator's command line. Every command's help carries a worked example."""
 
 from pathlib import Path
 from typing import Annotated

@@ -63,4 +63,8 @@ class TestOpenAPI:
         spec = client.get("/openapi.json").json()
         assert "/api/tasks/{ref}/transition" in spec["paths"]
         assert "token" in spec["components"]["securitySchemes"]
-        assert client.get("/docs").status_code == 200
+        docs = client.get("/docs")
+        assert docs.status_code == 200
+        assert "cdn." not in docs.text
+        assert "/static-offline-docs/swagger-ui-bundle.js" in docs.text
+        assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
