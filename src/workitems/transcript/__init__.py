@@ -1,0 +1,1 @@
+"""Transcript intake: parsing meeting transcripts and finding the action items in them."""
