@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from workitems import __version__
-from workitems.api import health, problems, staged, tasks, users
+from workitems.api import health, problems, staged, tasks, transcripts, users
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
@@ -54,11 +54,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        per_path={staged.BULK_PATH: settings.max_bulk_body_bytes},
+        per_path={
+            staged.BULK_PATH: settings.max_bulk_body_bytes,
+            transcripts.UPLOAD_PATH: settings.max_transcript_bytes,
+        },
     )
     app.include_router(health.router)
     # Fixed paths under /api/tasks first, so they are not taken for a task id.
     app.include_router(users.router)
     app.include_router(staged.router)
+    app.include_router(transcripts.router)
     app.include_router(tasks.router)
     return app

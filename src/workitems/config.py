@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest accepted body for bulk routes (1,000 candidates with evidence).",
     )
+    max_transcript_bytes: int = Field(
+        default=5_000_000,
+        ge=1024,
+        description="Largest accepted transcript upload (5 MB); larger is 413.",
+    )
     db_pool_size: int = Field(
         default=8,
         ge=1,

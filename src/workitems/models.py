@@ -5,6 +5,7 @@ from workitems.db import Base
 from workitems.idempotency.models import IdempotencyKey
 from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
+from workitems.transcript.models import Transcript
 from workitems.user.models import User
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "Task",
     "TaskEvent",
     "TaskLabel",
+    "Transcript",
     "User",
 ]

@@ -44,6 +44,13 @@ ROUTES = [
     Route("GET", "/api/tasks/{key}/history", Scope.tasks_read),
     Route("GET", "/api/tasks/users", Scope.users_read),
     Route("GET", "/api/tasks/staged", Scope.tasks_read),
+    Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
+    Route(
+        "POST",
+        "/api/tasks/transcripts",
+        Scope.tasks_write,
+        lambda t: {"title": "Sync", "content": f"Alice: meeting about {t.key}"},
+    ),
     Route("POST", "/api/tasks/staged", Scope.tasks_write, lambda t: {"title": "Book the room"}),
     Route("GET", "/api/tasks/staged/{cid}", Scope.tasks_read),
     Route(

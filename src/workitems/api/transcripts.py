@@ -1,0 +1,128 @@
+"""``/api/tasks/transcripts``: upload and read meeting transcripts."""
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.orm import Session
+
+from workitems.api.deps import SessionDep, TasksRead, TasksWrite
+from workitems.api.responses import json_response
+from workitems.errors import ValidationError
+from workitems.transcript import service
+from workitems.transcript.formats import TranscriptFormat
+from workitems.transcript.schemas import TranscriptIn, TranscriptOut, TranscriptPage
+
+router = APIRouter(prefix="/api/tasks/transcripts", tags=["transcripts"])
+UPLOAD_PATH = "/api/tasks/transcripts"
+
+_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": TranscriptIn.model_json_schema()},
+            "text/plain": {"schema": {"type": "string"}},
+            "text/vtt": {"schema": {"type": "string"}},
+            "application/x-subrip": {"schema": {"type": "string"}},
+        },
+        "description": "Either `{title, content, format?, meeting_date?, participants?}`, "
+        "or the raw file (text, WebVTT, SRT, or a JSON transcript) with `title`, `format` "
+        "and `meeting_date` as query parameters.",
+    }
+}
+
+
+@router.post(
+    "",
+    response_model=TranscriptOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload a transcript (JSON or the raw file); identical content returns the "
+    "existing one (200)",
+    openapi_extra=_UPLOAD_BODY,
+    responses={
+        200: {"description": "Already uploaded: the existing transcript."},
+        413: {"description": "Over 5 MB."},
+    },
+)
+async def upload_transcript(
+    request: Request,
+    session: SessionDep,
+    principal: TasksWrite,
+    title: Annotated[str | None, Query(max_length=500)] = None,
+    format: Annotated[TranscriptFormat, Query()] = TranscriptFormat.auto,
+    meeting_date: date | None = None,
+) -> Response:
+    body = await request.body()
+    data = _intake(body, request.headers.get("content-type", ""), title, format, meeting_date)
+    return await run_in_threadpool(_store, session, data, principal.user_id)
+
+
+def _store(session: Session, data: TranscriptIn, actor_id: int) -> Response:
+    transcript, created = service.add_transcript(session, data, actor_id=actor_id)
+    return json_response(
+        TranscriptOut.of(transcript),
+        status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        headers={"Location": f"{UPLOAD_PATH}/{transcript.id}"},
+    )
+
+
+def _intake(
+    body: bytes,
+    content_type: str,
+    title: str | None,
+    fmt: TranscriptFormat,
+    meeting_date: date | None,
+) -> TranscriptIn:
+    """A JSON intake object, or a raw file described by the query parameters."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The transcript is not UTF-8 text.", field="content") from None
+    if content_type.startswith("application/json"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ValidationError(
+                f"The body is not valid JSON (line {error.lineno}: {error.msg}).",
+                field="body",
+            ) from None
+        if isinstance(parsed, dict) and "content" in parsed:
+            try:
+                return TranscriptIn.model_validate(parsed)
+            except PydanticValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ValidationError(f"{where}: {first['msg']}", field=where) from None
+        fmt = TranscriptFormat.json if fmt == TranscriptFormat.auto else fmt
+    return TranscriptIn(
+        title=title or "Untitled transcript", content=text, format=fmt, meeting_date=meeting_date
+    )
+
+
+@router.get("", response_model=TranscriptPage, summary="Transcripts, newest first")
+def list_transcripts(
+    session: SessionDep,
+    _: TasksRead,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+) -> Response:
+    if cursor is not None and not cursor.isdigit():
+        raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
+    rows, last = service.list_transcripts(
+        session, before_id=int(cursor) if cursor else None, limit=limit
+    )
+    page = TranscriptPage(
+        items=[TranscriptOut.of(t) for t in rows], next_cursor=str(last) if last else None
+    )
+    return json_response(page)
+
+
+@router.get(
+    "/{transcript_id}", response_model=TranscriptOut, summary="One transcript, with utterances"
+)
+def get_transcript(transcript_id: int, session: SessionDep, _: TasksRead) -> Response:
+    transcript = service.get_transcript(session, transcript_id)
+    return json_response(TranscriptOut.of(transcript, with_utterances=True))
