@@ -30,6 +30,7 @@ from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
 from workitems.db import make_engine
 from workitems.models import Base
+from workitems.staging.service import reset_duplicate_indexes
 from workitems.user.models import User, UserRole
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -79,6 +80,12 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_duplicate_index() -> None:
+    """Each test rolls its rows back, which an incremental index cannot see."""
+    reset_duplicate_indexes()
 
 
 @pytest.fixture

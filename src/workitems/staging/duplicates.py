@@ -10,6 +10,7 @@ re-read and re-scored from the database before it is shown.
 
 import re
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -79,9 +80,12 @@ class TitleIndex:
             return []
         max_postings = max(50, int(len(self.titles) * MAX_DOCUMENT_SHARE))
         hits: Counter[int] = Counter()
-        for word in sorted(set(query.split()), key=lambda w: len(self.postings.get(w, ()))):
+        ranked = sorted(set(query.split()), key=lambda w: len(self.postings.get(w, ())))
+        for position, word in enumerate(ranked):
             posting = self.postings.get(word)
-            if not posting or len(posting) > max_postings:
+            # Common words are skipped, except the two rarest: a title made only of common
+            # words must still find its twins.
+            if not posting or (position >= 2 and len(posting) > max_postings):
                 continue
             hits.update(posting)
         hits.pop(exclude, None)  # type: ignore[arg-type]
@@ -101,10 +105,22 @@ class TaskTitleCache:
     index: TitleIndex = field(default_factory=TitleIndex)
     watermark: datetime | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    built_at: float = field(default_factory=time.monotonic)
 
     #: Transactions commit out of order; re-reading a window behind the watermark
     #: catches rows whose ``updated_at`` is earlier than a row already seen.
     OVERLAP = timedelta(seconds=60)
+    #: Rows of rolled-back transactions never show up as changes; a periodic rebuild
+    #: drops them (matches are also re-checked against the database before use).
+    REBUILD_SECONDS = 1800.0
+
+    def stale(self) -> bool:
+        return time.monotonic() - self.built_at > self.REBUILD_SECONDS
+
+    def reset(self) -> None:
+        self.index = TitleIndex()
+        self.watermark = None
+        self.built_at = time.monotonic()
 
     def apply(self, rows: Iterable[tuple[int, str, bool, datetime]]) -> None:
         """``(task_id, title, is_open, updated_at)`` rows changed since the watermark."""

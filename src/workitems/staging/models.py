@@ -36,6 +36,8 @@ class Candidate(Base):
     #: ``[{utterance_index, speaker, start, quote}]``
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     confidence: Mapped[float | None] = mapped_column(default=None)
+    #: How firm the commitment was when said: firm, tentative or suggestion.
+    commitment: Mapped[str | None] = mapped_column(String(20), default=None)
     extractor: Mapped[str | None] = mapped_column(String(100), default=None)
     extractor_version: Mapped[str | None] = mapped_column(String(50), default=None)
     state: Mapped[ReviewState] = mapped_column(

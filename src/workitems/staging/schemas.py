@@ -1,7 +1,7 @@
 """How a candidate is written and read. Unknown fields are refused (422)."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -44,6 +44,7 @@ class CandidateIn(_Input):
     transcript_id: int | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=100)
     confidence: float | None = Field(default=None, ge=0, le=1)
+    commitment: Literal["firm", "tentative", "suggestion"] | None = None
     extractor: Annotated[str, StringConstraints(max_length=100)] | None = None
     extractor_version: Annotated[str, StringConstraints(max_length=50)] | None = None
 
@@ -134,6 +135,7 @@ class CandidateOut(BaseModel):
     transcript_id: int | None
     evidence: list[dict[str, Any]]
     confidence: float | None
+    commitment: str | None
     extractor: str | None
     extractor_version: str | None
     state: ReviewState
@@ -164,6 +166,7 @@ class CandidateOut(BaseModel):
             transcript_id=candidate.transcript_id,
             evidence=list(candidate.evidence or []),
             confidence=candidate.confidence,
+            commitment=candidate.commitment,
             extractor=candidate.extractor,
             extractor_version=candidate.extractor_version,
             state=candidate.state,

@@ -145,6 +145,7 @@ def _new_candidate(
         transcript_id=data.transcript_id,
         evidence=[item.model_dump(mode="json") for item in data.evidence],
         confidence=data.confidence,
+        commitment=data.commitment,
         extractor=data.extractor,
         extractor_version=data.extractor_version,
         state=ReviewState.staged,
@@ -408,11 +409,22 @@ def warnings_for(
 _TASK_INDEXES: dict[str, TaskTitleCache] = {}
 
 
+#: Ghost rows found in a shortlist are pruned and the lookup repeated, at most this often.
+MAX_PRUNE_ROUNDS = 10
+
+
+def reset_duplicate_indexes() -> None:
+    """Forget the in-process indexes (tests roll back their data between runs)."""
+    _TASK_INDEXES.clear()
+
+
 def _task_index(session: Session) -> TaskTitleCache:
     bind = session.get_bind()
     url = bind.engine.url if isinstance(bind, Connection) else bind.url
     cache = _TASK_INDEXES.setdefault(url.render_as_string(hide_password=True), TaskTitleCache())
     with cache.lock:
+        if cache.stale():
+            cache.reset()
         rows = task_repository.titles_changed_since(session, cache.since())
         cache.apply((i, title, status in ACTIVE_STATUSES, at) for i, title, status, at in rows)
     return cache
@@ -422,11 +434,18 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
     """Likely duplicates of open tasks and of other staged candidates, re-scored from the
     database (the task index may hold a row another transaction rolled back)."""
     tasks = _task_index(session)
-    with tasks.lock:
-        task_hits = {c.id: tasks.index.matches(c.title) for c in pending}
-    real_titles = task_repository.open_titles(
-        session, sorted({i for hits in task_hits.values() for i, _ in hits})
-    )
+    real_titles: dict[int, str] = {}
+    for _ in range(MAX_PRUNE_ROUNDS):
+        with tasks.lock:
+            task_hits = {c.id: tasks.index.matches(c.title) for c in pending}
+        hit_ids = {i for hits in task_hits.values() for i, _ in hits} - set(real_titles)
+        real_titles.update(task_repository.open_titles(session, sorted(hit_ids)))
+        ghosts = hit_ids - set(real_titles)  # closed since, or a rolled-back insert
+        if not ghosts:
+            break
+        with tasks.lock:
+            for ghost in ghosts:
+                tasks.index.remove(ghost)
     staged = TitleIndex()
     for candidate_id, title in session.execute(
         select(Candidate.id, Candidate.title).where(Candidate.state == ReviewState.staged)
