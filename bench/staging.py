@@ -103,6 +103,7 @@ REQUEST_TIMEOUT = 600.0
 #: Goals from the issue, on SQLite: candidates per second.
 GOALS: dict[str, float] = {"staged": 5_000.0, "approved": 2_000.0}
 DUPLICATE = "likely_duplicate"
+SEED = 20261125
 
 
 # --------------------------------------------------------------------------- options
@@ -736,6 +737,10 @@ class Step:
         return self.seconds * 1000 / self.items if self.items else 0.0
 
 
+def series(step: Step) -> str:
+    return ", ".join(f"{ms:,.0f}" for ms in step.requests_ms)
+
+
 class CpuMeter:
     """The server's CPU share while a step runs: about 1.0 means the server is the limit."""
 
@@ -833,6 +838,21 @@ def read_queue(server: Server, token: str) -> tuple[Step, list[dict[str, Any]]]:
     return step, items
 
 
+def warm_up(server: Server, token: str, item: dict[str, Any]) -> None:
+    """Stage one candidate and reject it: a fresh process's first write is slower (lazy
+    imports, compiled-statement caches), which is not what the figures are about."""
+    answer = request(
+        server.port,
+        "POST",
+        BULK_PATH,
+        token=token,
+        body=json.dumps({"candidates": [item]}).encode(),
+    )
+    [result] = expect(answer, 200, "warm-up bulk")["results"]
+    review(server, token, [result["id"]], action="reject", label="warm-up", reason="warm-up")
+    expect(request(server.port, "GET", f"{LIST_PATH}?limit=1", token=token), 200, "warm-up")
+
+
 def first_page(server: Server, token: str) -> tuple[float, list[dict[str, Any]]]:
     answer = request(server.port, "GET", f"{LIST_PATH}?limit={PAGE}", token=token)
     payload = expect(answer, 200, f"GET {LIST_PATH}?limit={PAGE}")
@@ -873,10 +893,7 @@ def phase_a(opts: Options, url: str, workdir: Path, rng: random.Random) -> Phase
     server = start_server(url, workdir / "server-a.log", opts.log_level)
     engine = make_engine(url)
     try:
-        # Warm the server's imports and pool with a read that stages nothing.
-        expect(
-            request(server.port, "GET", f"{LIST_PATH}?limit=1", token=team.token), 200, "warm-up"
-        )
+        warm_up(server, team.token, candidate(rng, team, today))
         print(
             f"  staging {len(items):,} candidates in {n_requests} sequential bulk request(s) of "
             f"up to {MAX_BATCH:,}" + (" with Idempotency-Key" if keys else ""),
@@ -888,7 +905,7 @@ def phase_a(opts: Options, url: str, workdir: Path, rng: random.Random) -> Phase
         print(
             f"  staged   {staged.items:>7,} in {staged.seconds:6.2f} s = "
             f"{fmt_rps(staged.rate):>6} candidates/s (request p50 {fmt_ms(staged.p50_ms)} ms, "
-            f"max {fmt_ms(staged.max_ms)} ms)",
+            f"max {fmt_ms(staged.max_ms)} ms)\n    requests (ms): {series(staged)}",
             flush=True,
         )
         result = PhaseA(staged=staged, approved=Step("review"))
@@ -908,10 +925,12 @@ def phase_a(opts: Options, url: str, workdir: Path, rng: random.Random) -> Phase
             same_ids = [r["id"] for r in payload["results"]] == ids[: len(payload["results"])]
             result.replay_ms = answer.seconds * 1000
             result.staged_in_db_after_replay = in_db
-            result.replay_ok = replayed and same_ids and in_db == len(ids)
+            # One more candidate in the db: the warm-up's, rejected.
+            result.replay_ok = replayed and same_ids and in_db == len(ids) + 1
             result.replay_note = (
                 f"Idempotent-Replayed: {answer.headers.get('idempotent-replayed', 'absent')}, "
-                f"same ids: {same_ids}, candidates in the db: {in_db:,} (staged {len(ids):,})"
+                f"same ids: {same_ids}, candidates in the db: {in_db:,} (staged {len(ids):,} "
+                "+ 1 warm-up)"
             )
             print(
                 f"  replay of request 1 (same key): {fmt_ms(result.replay_ms)} ms, "
@@ -936,7 +955,7 @@ def phase_a(opts: Options, url: str, workdir: Path, rng: random.Random) -> Phase
         print(
             f"  approved {approved.items:>7,} in {approved.seconds:6.2f} s = "
             f"{fmt_rps(approved.rate):>6} candidates/s (request p50 {fmt_ms(approved.p50_ms)} "
-            f"ms, max {fmt_ms(approved.max_ms)} ms)",
+            f"ms, max {fmt_ms(approved.max_ms)} ms)\n    requests (ms): {series(approved)}",
             flush=True,
         )
         with engine.connect() as conn:
@@ -991,6 +1010,7 @@ class DupRun:
     other_task_matches: int
     candidate_only_matches: int
     with_duplicate_warning: int
+    missed_examples: list[str] = field(default_factory=list)
     server_errors: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -1096,7 +1116,7 @@ def dup_run(
     # A fresh process: its open-task index is built by the first read, as after a deploy.
     server = start_server(url, workdir / f"server-b-{open_tasks}.log", opts.log_level)
     try:
-        expect(request(server.port, "GET", "/readyz", token=team.token), 200, "readyz")
+        warm_up(server, team.token, candidate(random.Random(open_tasks), team, utc_now().date()))
         staged, ids, _ = stage_bulk(server, team.token, items, label=f"POST {BULK_PATH}", keys=None)
         cold_ms, cold_items = first_page(server, team.token)
         read_queue(server, team.token)  # one warm pass, then the measured one
@@ -1118,10 +1138,23 @@ def dup_run(
                 target = planted[index]
                 if any(m["id"] == target or m.get("title") == titles[target] for m in tasks):
                     planted_found += 1
+                    continue
             elif tasks:
                 other_task += 1
             else:
                 candidate_only += 1
+        missed = [
+            f"{by_id[ids[index]]['title']!r} (rewords WI-{target} {titles[target]!r}; "
+            f"warned: {[w['code'] for w in by_id[ids[index]]['warnings']]})"
+            for index, target in planted.items()
+            if ids[index] in by_id
+            and not any(
+                m.get("kind") == "task" and (m["id"] == target or m.get("title") == titles[target])
+                for w in by_id[ids[index]]["warnings"]
+                if w["code"] == DUPLICATE
+                for m in w.get("matches") or []
+            )
+        ]
         # Leave the queue empty for the next size.
         review(server, team.token, ids, action="reject", label="reject", reason="bench clean-up")
         return DupRun(
@@ -1138,6 +1171,7 @@ def dup_run(
             other_task_matches=other_task,
             candidate_only_matches=candidate_only,
             with_duplicate_warning=with_warning,
+            missed_examples=missed[:3],
             server_errors=dict(server.errors_since(0)),
         )
     except BaseException:
@@ -1194,6 +1228,8 @@ def print_dup_run(run: DupRun) -> None:
         "staged candidates",
         flush=True,
     )
+    for example in run.missed_examples:
+        print(f"    planted, not found: {example}", flush=True)
     if run.with_duplicate_warning == 0:
         print(
             f"    no candidate got a {DUPLICATE} warning: the duplicate check is missing from "
@@ -1276,6 +1312,41 @@ def print_tables(results: list[BackendResult]) -> None:
     )
 
 
+def figures(r: BackendResult) -> dict[str, Any]:
+    """The derived figures (rates, per-candidate times) for the JSON report."""
+
+    def step(s: Step) -> dict[str, Any]:
+        return {
+            "candidates": s.items,
+            "seconds": s.seconds,
+            "per_second": s.rate,
+            "ms_per_candidate": s.ms_per_item,
+            "request_p50_ms": s.p50_ms,
+            "request_max_ms": s.max_ms,
+            "server_cpu": s.server_cpu,
+        }
+
+    return {
+        "backend": r.backend,
+        "staged": step(r.a.staged),
+        "approved": step(r.a.approved),
+        "replay_ms": r.a.replay_ms,
+        "replay_ok": r.a.replay_ok,
+        "duplicates": [
+            {
+                "open_tasks": run.open_tasks,
+                "staging_ms_per_candidate": run.staged.ms_per_item,
+                "read_cold_ms_per_candidate": run.cold_ms_per_candidate,
+                "read_warm_ms_per_candidate": run.warm_ms_per_candidate,
+                "with_duplicate_warning": run.with_duplicate_warning,
+                "planted": run.planted,
+                "planted_found": run.planted_found,
+            }
+            for run in r.b
+        ],
+    }
+
+
 def summary_line(opts: Options, r: BackendResult) -> str:
     a = r.a
     parts = [
@@ -1310,7 +1381,6 @@ def run(opts: Options) -> int:
     )
     print(f"versions: {versions()}")
     workdir = Path(tempfile.mkdtemp(prefix="workitems-bench-staging-"))
-    rng = random.Random(20261125)
     results: list[BackendResult] = []
     errors = 0
     try:
@@ -1319,13 +1389,14 @@ def run(opts: Options) -> int:
                 backend = "SQLite" if is_sqlite(url) else "PostgreSQL"
                 shown = make_url(url).render_as_string(hide_password=True)
                 print(f"\n== {backend}: A. bulk staging and approval ({shown}) ==", flush=True)
-                a = phase_a(opts, url, workdir, rng)
+                # The same data on every database, whatever ran before.
+                a = phase_a(opts, url, workdir, random.Random(SEED))
             with fresh_database(server_url, workdir / "b.db", keep=opts.keep) as url:
                 print(
                     f"\n== {backend}: B. duplicate warnings with {opts.open_tasks:,} open tasks ==",
                     flush=True,
                 )
-                b = phase_b(opts, url, workdir, rng)
+                b = phase_b(opts, url, workdir, random.Random(SEED + 1))
             results.append(BackendResult(backend, shown, a, b))
             logged = dict(a.server_errors)
             for each in b:
@@ -1350,6 +1421,8 @@ def run(opts: Options) -> int:
                 "started_at": started_at.isoformat(),
                 "options": {k: str(v) for k, v in asdict(opts).items()},
                 "results": [asdict(r) for r in results],
+                "figures": [figures(r) for r in results],
+                "summary": [summary_line(opts, r) for r in results],
                 "goals": GOALS,
                 "command": shlex.join(sys.orig_argv),
             }

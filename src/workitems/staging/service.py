@@ -278,16 +278,17 @@ def approve_candidate(
         ),
         actor_id=actor_id,
         source=_TASK_SOURCE.get(candidate.source, TaskSource.staged),
+        provenance={
+            "candidate_id": candidate.id,
+            "source": candidate.source.value,
+            "transcript_id": candidate.transcript_id,
+            "evidence": list(candidate.evidence or []),
+            "confidence": candidate.confidence,
+            "commitment": candidate.commitment,
+            "assignee_raw": candidate.assignee_raw,
+            "due_phrase": candidate.due_phrase,
+        },
     )
-    task.provenance = {
-        "candidate_id": candidate.id,
-        "source": candidate.source.value,
-        "transcript_id": candidate.transcript_id,
-        "evidence": list(candidate.evidence or []),
-        "confidence": candidate.confidence,
-        "assignee_raw": candidate.assignee_raw,
-        "due_phrase": candidate.due_phrase,
-    }
     _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
     candidate.task_id = task.id
     session.flush()

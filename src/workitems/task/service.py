@@ -33,6 +33,7 @@ def create_task(
     *,
     actor_id: int | None,
     source: TaskSource = TaskSource.manual,
+    provenance: dict[str, Any] | None = None,
 ) -> Task:
     """Create a task. Without an explicit status it is ``pending`` when it has an owner (it
     is ready) and ``unaddressed`` otherwise (it still needs triage)."""
@@ -63,6 +64,7 @@ def create_task(
         created_at=now,
         updated_at=now,
         status_changed_at=now,
+        provenance=provenance,
     )
     task.set_labels(data.labels)
     session.add(task)

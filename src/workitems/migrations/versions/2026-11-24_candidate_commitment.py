@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import workitems.db
-
 revision: str = "8de28ed918a7"
 down_revision: str | None = "92c2d415104e"
 branch_labels: str | Sequence[str] | None = None
@@ -23,8 +21,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("commitment", sa.String(length=20), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("candidates", schema=None) as batch_op:
         batch_op.drop_column("commitment")
-
