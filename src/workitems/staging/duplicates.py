@@ -11,7 +11,7 @@ re-read and re-scored from the database before it is shown.
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,9 +79,7 @@ class TitleIndex:
         if not query:
             return []
         max_postings = max(50, int(len(self.titles) * MAX_DOCUMENT_SHARE))
-        # Each shared word counts by its rarity, so a shared rare word outweighs several
-        # common ones and ties between many equally-common hits are rare.
-        hits: dict[int, float] = defaultdict(float)
+        hits: Counter[int] = Counter()
         ranked = sorted(set(query.split()), key=lambda w: len(self.postings.get(w, ())))
         for position, word in enumerate(ranked):
             posting = self.postings.get(word)
@@ -89,12 +87,10 @@ class TitleIndex:
             # words must still find its twins.
             if not posting or (position >= 2 and len(posting) > max_postings):
                 continue
-            weight = 1.0 / len(posting)
-            for item_id in posting:
-                hits[item_id] += weight
+            hits.update(posting)  # counted in C: postings can hold thousands of ids
         if exclude is not None:
             hits.pop(exclude, None)
-        shortlist = sorted(hits, key=lambda item_id: (-hits[item_id], item_id))[:SHORTLIST]
+        shortlist = [item_id for item_id, _ in hits.most_common(SHORTLIST)]
         scored = [(item_id, similarity(query, self.titles[item_id])) for item_id in shortlist]
         good = [(item_id, score) for item_id, score in scored if score >= THRESHOLD]
         good.sort(key=lambda pair: (-pair[1], pair[0]))
