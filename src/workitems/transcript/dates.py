@@ -1,0 +1,229 @@
+"""Due dates: find a deadline phrase in an utterance and resolve it against the meeting
+date (pure; never against today, so re-running an old transcript gives the same dates).
+
+Conventions, chosen to match how people use these phrases at work:
+
+- "today", "tonight", "EOD", "end of (the) day", "close of business" -> the meeting date;
+  "tomorrow" -> the next day; "the day after tomorrow" -> two days on.
+- A weekday ("by Friday", "on Monday", "this Friday") is the next such day after the
+  meeting, within the coming seven days: a Monday meeting's "by Friday" is that week's
+  Friday; a Friday meeting's "by Friday" is the following Friday.
+- "next Friday" is the Friday of the following calendar week (weeks start on Monday).
+- Periods resolve to their last working day or last day: "this week" / "end of the week"
+  / "EOW" -> this week's Friday; "next week" -> next week's Friday; "end of the month" ->
+  the month's last day; "next month" -> the last day of next month; "end of the quarter"
+  / "end of the year" likewise.
+- "in three days", "within two weeks", "in a month" count from the meeting date.
+- Explicit dates: ISO ``2025-03-07``, "March 7", "7 March", "the 7th of March", with or
+  without a year; without one, the first such date on or after the meeting.
+  "the 15th" alone is the next 15th on or after the meeting.
+- "before the next meeting", "next time", "soon" keep the phrase with no date: the date
+  is not knowable from the transcript.
+
+Without a meeting date only explicit dates with a year resolve; other phrases are kept
+with no date rather than guessed.
+"""
+
+import calendar
+import re
+from datetime import date, timedelta
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "couple of": 2,
+    "a couple of": 2,
+    "three": 3,
+    "few": 3,
+    "a few": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+_WD = r"(?P<wd>mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_LEAD = r"(?:(?:by|before|until|till|no later than|on|for|due|within|in|at)\s+)?(?:the\s+)?"
+_NUM = (
+    r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
+    r"|(?:a\s+)?couple\s+of|(?:a\s+)?few)"
+)
+
+#: One pattern with a named group per kind of phrase; the first alternative that
+#: matches at the earliest position wins, so longer phrases are listed first.
+_DUE = re.compile(
+    rf"""(?ix)\b{_LEAD}(?:
+        (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))
+      | (?P<md>(?P<md_m>{_MON})\s+(?P<md_d>\d{{1,2}}){_ORD}\b(?:,?\s+(?P<md_y>\d{{4}}))?)
+      | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>\d{{4}}))?)
+      | (?P<after>day\s+after\s+tomorrow)
+      | (?P<tomorrow>tomorrow(?:\s+(?:morning|afternoon|evening|night))?)
+      | (?P<today>today(?!')|tonight|this\s+(?:afternoon|evening)|eod|e\.o\.d\.?|cob
+            |end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+(?:business|play))
+      | (?P<eow>eow|end\s+of\s+(?:the\s+|this\s+)?week|this\s+week)
+      | (?P<nextweek>(?:end\s+of\s+)?next\s+week)
+      | (?P<eom>end\s+of\s+(?:the\s+|this\s+)?month|this\s+month)
+      | (?P<nextmonth>(?:end\s+of\s+)?next\s+month)
+      | (?P<eoq>end\s+of\s+(?:the\s+|this\s+)?quarter)
+      | (?P<eoy>end\s+of\s+(?:the\s+|this\s+)?year)
+      | (?P<span>{_NUM}\s+(?P<unit>day|week|month)s?(?:'\s*time)?)
+      | (?P<nextwd>next\s+{_WD})
+      | (?P<wday>(?:this\s+|coming\s+|this\s+coming\s+)?{_WD.replace("wd", "wd2")})
+      | (?P<nth>(?P<nth_d>\d{{1,2}})(?:st|nd|rd|th)\b)
+      | (?P<vague>next\s+(?:meeting|time|session|call|sync)|the\s+next\s+(?:meeting|session|call)
+            |our\s+next\s+(?:meeting|session|call)|soon|asap)
+    )""",
+)
+#: A bare weekday is only a deadline after a preposition ("by Friday", not "Friday's demo
+#: went well"); the lead group above is optional, so this checks the matched text.
+_WEEKDAY_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|for|due|no later than|this|coming)\b")
+_SPAN_LEAD = re.compile(r"(?i)^(?:in|within)\b")
+_NTH_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|due)\b")
+
+
+def find_due(text: str, meeting_date: date | None) -> tuple[date | None, str | None]:
+    """The first deadline phrase in ``text`` and its date (``None`` when not resolvable)."""
+    for match in _DUE.finditer(text):
+        phrase = match.group().strip()
+        if not _acceptable(match, phrase):
+            continue
+        return _resolve(match, meeting_date), phrase
+    return None, None
+
+
+def _acceptable(match: re.Match[str], phrase: str) -> bool:
+    """Some kinds are only deadlines with a lead word ("in two weeks", "by the 5th")."""
+    if match["wday"] and not _WEEKDAY_LEAD.match(phrase):
+        return False
+    if match["span"] and not _SPAN_LEAD.match(phrase):
+        return False
+    if match["nth"] and not _NTH_LEAD.match(phrase):
+        return False
+    return not (match["vague"] and phrase.lower() == "asap")
+
+
+def _resolve(match: re.Match[str], anchor: date | None) -> date | None:
+    if match["iso"]:
+        return _safe_date(int(match["iy"]), int(match["im"]), int(match["id"]))
+    if match["md"] or match["dm"]:
+        return _month_day(match, anchor)
+    if anchor is None or match["vague"]:
+        return None
+    return _relative(match, anchor)
+
+
+def _relative(match: re.Match[str], anchor: date) -> date | None:
+    friday = anchor + timedelta(days=4 - anchor.weekday())
+    simple = {
+        "after": anchor + timedelta(days=2),
+        "tomorrow": anchor + timedelta(days=1),
+        "today": anchor,
+        "eow": friday if friday >= anchor else anchor,
+        "nextweek": friday + timedelta(days=7),
+        "eom": _month_end(anchor.year, anchor.month),
+        "nextmonth": _month_end(*_add_months(anchor.year, anchor.month, 1)),
+        "eoq": _month_end(anchor.year, ((anchor.month - 1) // 3 + 1) * 3),
+        "eoy": date(anchor.year, 12, 31),
+    }
+    for kind, value in simple.items():
+        if match[kind]:
+            return value
+    if match["span"]:
+        return _span(match, anchor)
+    if match["nextwd"]:
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7)
+        return monday + timedelta(days=_weekday(match["wd"]))
+    if match["wday"]:
+        ahead = (_weekday(match["wd2"]) - anchor.weekday()) % 7
+        return anchor + timedelta(days=ahead or 7)
+    if match["nth"]:
+        return _next_day_of_month(anchor, int(match["nth_d"]))
+    return None
+
+
+def _span(match: re.Match[str], anchor: date) -> date:
+    raw = " ".join(match["n"].lower().split())
+    count = int(raw) if raw.isdigit() else _NUMBERS.get(raw, 1)
+    unit = match["unit"].lower()
+    if unit == "day":
+        return anchor + timedelta(days=count)
+    if unit == "week":
+        return anchor + timedelta(weeks=count)
+    year, month = _add_months(anchor.year, anchor.month, count)
+    return _safe_date(year, month, min(anchor.day, calendar.monthrange(year, month)[1])) or anchor
+
+
+def _weekday(token: str) -> int:
+    token = token.lower()
+    return next(i for i, name in enumerate(_WEEKDAYS) if name.startswith(token[:3]))
+
+
+def _month(token: str) -> int:
+    token = token.lower().rstrip(".")
+    return next(i for i, name in enumerate(_MONTHS, start=1) if name.startswith(token[:3]))
+
+
+def _month_day(match: re.Match[str], anchor: date | None) -> date | None:
+    if match["md"]:
+        month, day, year = _month(match["md_m"]), int(match["md_d"]), match["md_y"]
+    else:
+        month, day, year = _month(match["dm_m"]), int(match["dm_d"]), match["dm_y"]
+    if year:
+        return _safe_date(int(year), month, day)
+    if anchor is None:
+        return None
+    found = _safe_date(anchor.year, month, day)
+    if found is not None and found < anchor:
+        found = _safe_date(anchor.year + 1, month, day)
+    return found
+
+
+def _next_day_of_month(anchor: date, day: int) -> date | None:
+    year, month = anchor.year, anchor.month
+    for _ in range(12):
+        found = _safe_date(year, month, day)
+        if found is not None and found >= anchor:
+            return found
+        year, month = _add_months(year, month, 1)
+    return None
+
+
+def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
+    total = year * 12 + (month - 1) + count
+    return total // 12, total % 12 + 1
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
