@@ -1,5 +1,6 @@
 """The operator CLI against a real database (commits, so it uses ``committed_url``)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,51 @@ class TestImport:
             from workitems.staging.service import list_candidates
 
             assert list(list_candidates(session)[0]) == []
+
+
+class TestExtract:
+    def test_prints_candidates_with_exactly_the_keys(self, tmp_path: Path) -> None:
+        meeting = tmp_path / "sync.txt"
+        meeting.write_text(
+            "Alice: Can you send the Q3 deck to finance by Friday?\nBob: Sure, I can do that.\n"
+        )
+        people = tmp_path / "people.json"
+        people.write_text('[{"name": "Bob", "email": "bob@example.com"}, {"name": "Alice"}]')
+        result = CliRunner().invoke(
+            app,
+            [
+                "extract",
+                str(meeting),
+                "--meeting-date",
+                "2026-11-23",
+                "--participants",
+                str(people),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        [item] = json.loads(result.stdout)["candidates"]
+        assert set(item) == {
+            "title",
+            "description",
+            "owner",
+            "owner_user",
+            "due",
+            "due_phrase",
+            "priority",
+            "commitment",
+            "confidence",
+            "evidence",
+        }
+        assert (item["owner"], item["owner_user"], item["due"]) == (
+            "Bob",
+            "bob@example.com",
+            "2026-11-27",
+        )
+        assert set(item["evidence"][0]) == {"utterance_index", "speaker", "start", "quote"}
+
+    def test_malformed_transcript_names_the_line(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.srt"
+        bad.write_text("1\n00:00:01,000 --> 00:00:02,000\nA: hi\n\nx\n00:00:03,000 --> 1\n")
+        result = CliRunner().invoke(app, ["extract", str(bad)])
+        assert result.exit_code == 1
+        assert "line 5" in result.output

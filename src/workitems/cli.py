@@ -1,5 +1,7 @@
 """``workitems``: the operator's command line. Every command's help carries a worked example."""
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +13,13 @@ from workitems.auth import service as auth
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
 from workitems.db import make_engine, session_scope
-from workitems.errors import WorkitemsError
+from workitems.errors import ValidationError, WorkitemsError
 from workitems.staging import service as staging
 from workitems.staging.enums import CandidateSource
 from workitems.staging.importing import ImportFormat, detect_format, parse
+from workitems.transcript.analysis import participants_from
+from workitems.transcript.extract import ParticipantInfo, extract_items, item_to_json
+from workitems.transcript.formats import TranscriptFormat, parse_transcript
 from workitems.user import service as users
 from workitems.user.models import UserRole
 
@@ -149,6 +154,56 @@ def import_candidates(
             typer.echo(f"refused line {line}: {why}")
     if not staged:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    fmt: Annotated[
+        TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
+    ] = TranscriptFormat.auto,
+    meeting_date: Annotated[
+        datetime | None,
+        typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
+    ] = None,
+    participants: Annotated[
+        Path | None,
+        typer.Option(
+            "--participants",
+            exists=True,
+            dir_okay=False,
+            help="JSON list of {name, role?, email?, aliases?}.",
+        ),
+    ] = None,
+) -> None:
+    """Print the action items found in a transcript as JSON; touches no database.
+
+    Example: `workitems extract standup.vtt --meeting-date 2026-11-23 --participants team.json`
+    """
+    try:
+        _, utterances = parse_transcript(file.read_text(encoding="utf-8-sig"), fmt)
+        people = _participants(participants) if participants else []
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    except UnicodeDecodeError:
+        err.print(f"[red]error:[/red] {file} is not UTF-8 text")
+        raise typer.Exit(code=1) from None
+    items = extract_items(
+        utterances,
+        meeting_date=meeting_date.date() if meeting_date else None,
+        participants=people,
+    )
+    typer.echo(json.dumps({"candidates": [item_to_json(item) for item in items]}, indent=2))
+
+
+def _participants(path: Path) -> list[ParticipantInfo]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"{path}: line {error.lineno}: {error.msg}") from None
+    if not isinstance(raw, list) or not all(isinstance(p, dict) and p.get("name") for p in raw):
+        raise ValidationError(f"{path} must be a JSON list of {{name, role?, email?, aliases?}}")
+    return participants_from(raw)
 
 
 @users_app.command("add")

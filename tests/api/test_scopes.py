@@ -47,6 +47,12 @@ ROUTES = [
     Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
     Route(
         "POST",
+        "/api/tasks/transcripts/analyze",
+        Scope.tasks_write,
+        lambda t: {"content": f"Alice: I will send the deck for {t.key} by Friday."},
+    ),
+    Route(
+        "POST",
         "/api/tasks/transcripts",
         Scope.tasks_write,
         lambda t: {"title": "Sync", "content": f"Alice: meeting about {t.key}"},

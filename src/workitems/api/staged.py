@@ -44,7 +44,7 @@ router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
 
 
-def _out(
+def candidates_out(
     session: Session,
     candidates: list[Candidate],
     warnings: dict[int, list[ReviewWarning]] | None = None,
@@ -64,7 +64,7 @@ def _one(session: Session, candidate: Candidate, *, status_code: int = 200) -> R
     headers = {"ETag": format_etag(candidate.version)}
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = f"/api/tasks/staged/{candidate.id}"
-    [out] = _out(session, [candidate])
+    [out] = candidates_out(session, [candidate])
     return json_response(out, status_code=status_code, headers=headers)
 
 
@@ -93,7 +93,7 @@ def list_staged(
         has_warnings=has_warnings,
     )
     page = CandidatePage(
-        items=_out(session, rows, warnings), next_cursor=str(last) if last else None
+        items=candidates_out(session, rows, warnings), next_cursor=str(last) if last else None
     )
     return json_response(page)
 

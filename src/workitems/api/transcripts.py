@@ -6,15 +6,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
 from workitems.api.deps import SessionDep, TasksRead, TasksWrite
 from workitems.api.responses import json_response
+from workitems.api.staged import candidates_out
 from workitems.errors import ValidationError
-from workitems.transcript import service
+from workitems.staging.schemas import CandidateOut
+from workitems.transcript import analysis, service
+from workitems.transcript.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
 from workitems.transcript.formats import TranscriptFormat
-from workitems.transcript.schemas import TranscriptIn, TranscriptOut, TranscriptPage
+from workitems.transcript.schemas import (
+    Participant,
+    TranscriptIn,
+    TranscriptOut,
+    TranscriptPage,
+)
 
 router = APIRouter(prefix="/api/tasks/transcripts", tags=["transcripts"])
 UPLOAD_PATH = "/api/tasks/transcripts"
@@ -100,6 +109,63 @@ def _intake(
     return TranscriptIn(
         title=title or "Untitled transcript", content=text, format=fmt, meeting_date=meeting_date
     )
+
+
+class AnalyzeIn(BaseModel):
+    """A stored transcript by id, or inline content to store and analyse in one call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript_id: int | None = None
+    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    content: str | None = None
+    format: TranscriptFormat = TranscriptFormat.auto
+    meeting_date: date | None = None
+    participants: list[Participant] = Field(default_factory=list, max_length=200)
+
+
+class AnalysisOut(BaseModel):
+    transcript_id: int
+    staged: bool = Field(description="False when this extractor version had already run.")
+    extractor: str
+    extractor_version: str
+    candidates: list[CandidateOut]
+
+
+@router.post(
+    "/analyze",
+    response_model=AnalysisOut,
+    summary="Extract action items and stage them for review; re-running with the same "
+    "extractor version stages nothing new",
+)
+def analyze(data: AnalyzeIn, session: SessionDep, principal: TasksWrite) -> Response:
+    if (data.transcript_id is None) == (data.content is None):
+        raise ValidationError("Send either transcript_id or content.", field="transcript_id")
+    transcript_id = data.transcript_id
+    if transcript_id is None:
+        transcript, _ = service.add_transcript(
+            session,
+            TranscriptIn(
+                title=data.title or "Untitled transcript",
+                content=data.content or "",
+                format=data.format,
+                meeting_date=data.meeting_date,
+                participants=data.participants,
+            ),
+            actor_id=principal.user_id,
+        )
+        transcript_id = transcript.id
+    transcript, candidates, staged = analysis.analyze_transcript(
+        session, transcript_id, actor_id=principal.user_id
+    )
+    out = AnalysisOut(
+        transcript_id=transcript.id,
+        staged=staged,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
+        candidates=candidates_out(session, candidates),
+    )
+    return json_response(out, status_code=201 if staged else 200)
 
 
 @router.get("", response_model=TranscriptPage, summary="Transcripts, newest first")

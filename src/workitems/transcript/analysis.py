@@ -1,0 +1,108 @@
+"""Analysing a stored transcript: run the extractor and stage its candidates for review.
+
+Idempotent per extractor version: analysing a transcript again with the same version
+returns the candidates already staged and stages nothing new. The transcript row is locked
+while analysing, so two concurrent requests cannot both stage.
+"""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workitems.errors import NotFoundError
+from workitems.staging.enums import CandidateSource
+from workitems.staging.models import Candidate
+from workitems.staging.schemas import CandidateIn, Evidence
+from workitems.staging.service import stage_many
+from workitems.transcript.extract import (
+    EXTRACTOR_NAME,
+    EXTRACTOR_VERSION,
+    ExtractedItem,
+    ParticipantInfo,
+    extract_items,
+)
+from workitems.transcript.formats import Utterance
+from workitems.transcript.models import Transcript
+from workitems.transcript.service import get_transcript
+
+
+def analyze_transcript(
+    session: Session, transcript_id: int, *, actor_id: int | None
+) -> tuple[Transcript, list[Candidate], bool]:
+    """``(transcript, candidates, staged_now)``."""
+    get_transcript(session, transcript_id)  # a clear 404 before taking the lock
+    transcript = session.scalar(
+        select(Transcript).where(Transcript.id == transcript_id).with_for_update()
+    )
+    if transcript is None:  # deleted between the two reads
+        raise NotFoundError(f"Transcript {transcript_id} does not exist.")
+    existing = list(
+        session.scalars(
+            select(Candidate)
+            .where(Candidate.transcript_id == transcript.id)
+            .where(Candidate.extractor == EXTRACTOR_NAME)
+            .where(Candidate.extractor_version == EXTRACTOR_VERSION)
+            .order_by(Candidate.id)
+        ).unique()
+    )
+    if existing:
+        return transcript, existing, False
+    items = extract_from(transcript)
+    results = stage_many(
+        session,
+        [_candidate_input(transcript, item).model_dump(mode="json") for item in items],
+        actor_id=actor_id,
+        atomic=True,
+        source=CandidateSource.transcript,
+    )
+    return transcript, [r.candidate for r in results if r.candidate is not None], True
+
+
+def extract_from(transcript: Transcript) -> list[ExtractedItem]:
+    return extract_items(
+        [Utterance(**u) for u in transcript.utterances],
+        meeting_date=transcript.meeting_date,
+        participants=participants_from(transcript.participants),
+    )
+
+
+def participants_from(raw: Sequence[dict[str, object]]) -> list[ParticipantInfo]:
+    people = []
+    for entry in raw:
+        aliases = entry.get("aliases") or []
+        people.append(
+            ParticipantInfo(
+                name=str(entry["name"]),
+                role=str(entry["role"]) if entry.get("role") else None,
+                email=str(entry["email"]) if entry.get("email") else None,
+                aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+            )
+        )
+    return people
+
+
+def _candidate_input(transcript: Transcript, item: ExtractedItem) -> CandidateIn:
+    return CandidateIn(
+        title=item.title[:500],
+        description=item.description[:20_000],
+        assignee=item.owner_user or item.owner,
+        due=item.due,
+        due_phrase=item.due_phrase[:200] if item.due_phrase else None,
+        priority=item.priority,
+        source=CandidateSource.transcript,
+        transcript_id=transcript.id,
+        evidence=[
+            Evidence(
+                utterance_index=e.utterance_index,
+                speaker=e.speaker,
+                start=e.start,
+                quote=e.quote[:5_000],
+            )
+            for e in item.evidence
+        ],
+        confidence=item.confidence,
+        commitment=item.commitment,
+        extractor=EXTRACTOR_NAME,
+        extractor_version=EXTRACTOR_VERSION,
+    )
