@@ -392,3 +392,39 @@ class TestHasWarningsFilter:
 
         assert ids("true") == [noisy["id"]]
         assert ids("false") == [clean["id"]]
+
+
+class TestReviewManyBatch:
+    def test_same_id_twice_creates_one_task(self, client: TestClient) -> None:
+        a = _stage(client)["id"]
+        results = client.post(
+            "/api/tasks/staged/review", json={"action": "approve", "ids": [a, a]}
+        ).json()["results"]
+        assert [r["status"] for r in results] == ["approved", "error"]
+        assert results[1]["error"]["status"] == 409
+        assert len(client.get("/api/tasks").json()["items"]) == 1
+
+    def test_batch_tasks_start_at_version_1_with_history(self, client: TestClient) -> None:
+        ids = [_stage(client, title=f"Send report {i} to finance")["id"] for i in range(3)]
+        results = client.post(
+            "/api/tasks/staged/review", json={"action": "approve", "ids": ids}
+        ).json()["results"]
+        for result in results:
+            task = client.get(f"/api/tasks/{result['task_key']}")
+            assert task.json()["version"] == 1
+            assert task.json()["provenance"]["candidate_id"] in ids
+            history = client.get(f"/api/tasks/{result['task_key']}/history").json()["items"]
+            assert [e["kind"] for e in history] == ["created"]
+
+    def test_deactivated_owner_is_reported_for_its_item(
+        self, client: TestClient, session: Session, priya: User
+    ) -> None:
+        ok = _stage(client, assignee=None)["id"]
+        blocked = _stage(client)["id"]
+        priya.is_active = False
+        session.flush()
+        results = client.post(
+            "/api/tasks/staged/review", json={"action": "approve", "ids": [ok, blocked]}
+        ).json()["results"]
+        assert results[0]["status"] == "approved"
+        assert results[1]["error"]["status"] == 422

@@ -45,7 +45,7 @@ from workitems.task import repository as task_repository
 from workitems.task.enums import TaskSource
 from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import TaskCreate
-from workitems.task.service import add_comment, create_task, get_task
+from workitems.task.service import add_comment, create_tasks, get_task
 from workitems.task.status import ACTIVE_STATUSES
 from workitems.user import repository as users_repository
 from workitems.user.models import User
@@ -266,33 +266,75 @@ def approve_candidate(
     candidate = _lock_reviewable(session, candidate_id, expected_version)
     if edits is not None:
         _apply(session, candidate, edits)
-    task = create_task(
-        session,
-        TaskCreate(
-            title=candidate.title,
-            description=candidate.description,
-            priority=candidate.priority,
-            assignee=candidate.assignee_id,
-            due_date=candidate.due_date,
-            labels=list(candidate.labels or []),
-        ),
-        actor_id=actor_id,
-        source=_TASK_SOURCE.get(candidate.source, TaskSource.staged),
-        provenance={
-            "candidate_id": candidate.id,
-            "source": candidate.source.value,
-            "transcript_id": candidate.transcript_id,
-            "evidence": list(candidate.evidence or []),
-            "confidence": candidate.confidence,
-            "commitment": candidate.commitment,
-            "assignee_raw": candidate.assignee_raw,
-            "due_phrase": candidate.due_phrase,
-        },
-    )
+    [task] = create_tasks(session, [_task_input(candidate)], actor_id=actor_id)
     _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
     candidate.task_id = task.id
     session.flush()
     return candidate
+
+
+def _task_input(candidate: Candidate) -> tuple[TaskCreate, TaskSource, dict[str, Any]]:
+    data = TaskCreate(
+        title=candidate.title,
+        description=candidate.description,
+        priority=candidate.priority,
+        assignee=candidate.assignee_id,
+        due_date=candidate.due_date,
+        labels=list(candidate.labels or []),
+    )
+    provenance = {
+        "candidate_id": candidate.id,
+        "source": candidate.source.value,
+        "transcript_id": candidate.transcript_id,
+        "evidence": list(candidate.evidence or []),
+        "confidence": candidate.confidence,
+        "commitment": candidate.commitment,
+        "assignee_raw": candidate.assignee_raw,
+        "due_phrase": candidate.due_phrase,
+    }
+    return data, _TASK_SOURCE.get(candidate.source, TaskSource.staged), provenance
+
+
+def _approve_batch(
+    session: Session, ids: Sequence[int], *, actor_id: int
+) -> list[Candidate | WorkitemsError]:
+    """Approve many at once: lock them with one query, check each, create all the tasks
+    in one batch. Same outcomes as approving one by one, a fraction of the statements."""
+    rows = session.scalars(
+        select(Candidate)
+        .where(Candidate.id.in_(sorted(set(ids))))
+        .order_by(Candidate.id)  # one lock order for every batch: no deadlocks between them
+        .with_for_update(of=Candidate)
+    ).unique()
+    by_id = {candidate.id: candidate for candidate in rows}
+    outcomes: list[Candidate | WorkitemsError] = []
+    ready: list[Candidate] = []
+    taken: set[int] = set()
+    for candidate_id in ids:
+        candidate = by_id.get(candidate_id)
+        try:
+            if candidate is None:
+                raise NotFoundError(f"Candidate {candidate_id} does not exist.")
+            if candidate_id in taken:
+                raise ConflictError(f"Candidate {candidate_id} is listed twice.")
+            _check_reviewable(candidate)
+            if candidate.assignee is not None and not candidate.assignee.is_active:
+                raise ValidationError(
+                    f"{candidate.assignee.email} is deactivated and cannot be assigned work.",
+                    field="assignee",
+                )
+        except WorkitemsError as error:
+            outcomes.append(error)
+            continue
+        taken.add(candidate_id)
+        ready.append(candidate)
+        outcomes.append(candidate)
+    tasks = create_tasks(session, [_task_input(c) for c in ready], actor_id=actor_id)
+    for candidate, task in zip(ready, tasks, strict=True):
+        _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
+        candidate.task_id = task.id
+    session.flush()
+    return outcomes
 
 
 def reject_candidate(
@@ -362,6 +404,12 @@ def review_many(
     reviewed, inactive owner) is reported for that item and leaves the others applied."""
     if action == ReviewAction.reject and not (reason and reason.strip()):
         raise ValidationError("Rejecting needs a reason.", field="reason")
+    if action == ReviewAction.approve:
+        try:
+            with session.begin_nested():
+                return _approve_batch(session, ids, actor_id=actor_id)
+        except WorkitemsError:
+            pass  # something only the one-by-one path can attribute to its item
     results: list[Candidate | WorkitemsError] = []
     for candidate_id in ids:
         try:
@@ -484,6 +532,17 @@ def _lock_reviewable(
     session: Session, candidate_id: int, expected_version: int | None
 ) -> Candidate:
     candidate = get_candidate(session, candidate_id, lock=True)
+    _check_reviewable(candidate)
+    if expected_version is not None and candidate.version != expected_version:
+        raise StaleVersionError(
+            f"Candidate {candidate.id} changed since you read it (you have version "
+            f"{expected_version}, it is at {candidate.version}); fetch it again.",
+            current_version=candidate.version,
+        )
+    return candidate
+
+
+def _check_reviewable(candidate: Candidate) -> None:
     if candidate.state == ReviewState.approved:
         key = f"{KEY_PREFIX}{candidate.task_id}"
         raise ConflictError(
@@ -496,13 +555,6 @@ def _lock_reviewable(
             f"Candidate {candidate.id} was already reviewed ({candidate.state.value}).",
             state=candidate.state.value,
         )
-    if expected_version is not None and candidate.version != expected_version:
-        raise StaleVersionError(
-            f"Candidate {candidate.id} changed since you read it (you have version "
-            f"{expected_version}, it is at {candidate.version}); fetch it again.",
-            current_version=candidate.version,
-        )
-    return candidate
 
 
 def _apply(session: Session, candidate: Candidate, changes: CandidateUpdate) -> None:

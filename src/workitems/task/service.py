@@ -37,6 +37,55 @@ def create_task(
 ) -> Task:
     """Create a task. Without an explicit status it is ``pending`` when it has an owner (it
     is ready) and ``unaddressed`` otherwise (it still needs triage)."""
+    [task] = create_tasks(session, [(data, source, provenance)], actor_id=actor_id)
+    return task
+
+
+def create_tasks(
+    session: Session,
+    items: Sequence[tuple[TaskCreate, TaskSource, dict[str, Any] | None]],
+    *,
+    actor_id: int | None,
+) -> list[Task]:
+    """Create many tasks with two flushes in all (rows, then their history), so approving
+    a thousand candidates costs a few batched statements rather than thousands. Every item
+    is validated before anything is written: one bad item raises and writes nothing."""
+    tasks = [
+        _new_task(session, data, source, provenance, actor_id) for data, source, provenance in items
+    ]
+    session.add_all(tasks)
+    session.flush()
+    for task in tasks:
+        snapshot = {
+            "title": task.title,
+            "status": task.status,
+            "priority": task.priority,
+            "assignee": task.assignee,
+            "due_date": task.due_date,
+            "labels": task.labels,
+        }
+        _add_event(
+            session,
+            task,
+            EventKind.created,
+            actor_id,
+            {
+                name: {"old": None, "new": _jsonable(value)}
+                for name, value in snapshot.items()
+                if value not in (None, [], "")
+            },
+        )
+    session.flush()
+    return tasks
+
+
+def _new_task(
+    session: Session,
+    data: TaskCreate,
+    source: TaskSource,
+    provenance: dict[str, Any] | None,
+    actor_id: int | None,
+) -> Task:
     assignee = _resolve(session, data.assignee, actor_id)
     initial = (
         data.status
@@ -67,27 +116,6 @@ def create_task(
         provenance=provenance,
     )
     task.set_labels(data.labels)
-    session.add(task)
-    session.flush()
-    snapshot = {
-        "title": task.title,
-        "status": task.status,
-        "priority": task.priority,
-        "assignee": assignee,
-        "due_date": task.due_date,
-        "labels": task.labels,
-    }
-    _record(
-        session,
-        task,
-        EventKind.created,
-        actor_id,
-        {
-            name: {"old": None, "new": _jsonable(value)}
-            for name, value in snapshot.items()
-            if value not in (None, [], "")
-        },
-    )
     return task
 
 
@@ -275,6 +303,18 @@ def _record(
     changes: dict[str, Any],
     reason: str | None = None,
 ) -> None:
+    _add_event(session, task, kind, actor_id, changes, reason)
+    session.flush()
+
+
+def _add_event(
+    session: Session,
+    task: Task,
+    kind: EventKind,
+    actor_id: int | None,
+    changes: dict[str, Any],
+    reason: str | None = None,
+) -> None:
     session.add(
         TaskEvent(
             task_id=task.id,
@@ -285,7 +325,6 @@ def _record(
             reason=reason,
         )
     )
-    session.flush()
 
 
 def _jsonable(value: Any) -> Any:
