@@ -129,15 +129,93 @@ class TestRequestsAndAssignments:
             ("Priya", "Work on the user research"),
         ]
 
-    def test_an_unacknowledged_you_lists_candidates_instead_of_guessing(self) -> None:
-        item = only(
-            extract(
-                "Bob: The export keeps timing out.",
-                "Alice: You need to profile the export job by Friday.",
-            )
-        )
-        assert item.owner is None
-        assert item.owner_candidates == ("Bob",)
+    @pytest.mark.parametrize(
+        ("lines", "owner", "others"),
+        [
+            # Nobody answers: the person the speaker was just talking with.
+            (
+                (
+                    "Bob: The export keeps timing out.",
+                    "Alice: You need to profile the export job by Friday.",
+                ),
+                "Bob",
+                (),
+            ),
+            # A few words said straight back: the addressee taking the turn.
+            (
+                (
+                    "Priya: I can look at the copy.",
+                    "Alice: and you're going to do the vendor shortlist for next time.",
+                    "Sam: The shortlist.",
+                ),
+                "Sam",
+                ("Priya",),
+            ),
+            # A longer answer by someone else still comes from the likeliest addressee.
+            (
+                (
+                    "Bob: Fine by me.",
+                    "Alice: You will redo the cost sheet before the next meeting.",
+                    "Sam: Hmm, the numbers from last week were wrong anyway, I think.",
+                ),
+                "Sam",
+                ("Bob",),
+            ),
+            # A vocative still beats whoever answers.
+            (
+                (
+                    "Alice: Priya, you'll draft the launch email before the next meeting.",
+                    "Sam: Good idea.",
+                ),
+                "Priya Raman",
+                (),
+            ),
+        ],
+    )
+    def test_who_you_is(self, lines: tuple[str, ...], owner: str, others: tuple[str, ...]) -> None:
+        item = only(extract(*lines))
+        assert item.owner == owner
+        assert item.owner_candidates == others
+
+    @pytest.mark.parametrize(
+        ("lines", "owners"),
+        [
+            # Two people named in the round: the unnamed "you" is the one left.
+            (
+                (
+                    "Alice: For next week, Sam will benchmark the new database.",
+                    "Alice: Bob the mock-ups for the landing page.",
+                    "Alice: and you're going to write the user research plan.",
+                ),
+                ["Sam Ortiz", "Bob Stone", "Priya Raman"],
+            ),
+            # (Above, "Bob the mock-ups" is a hand-out, not a vocative for the next line;)
+            # a name said alone is one.
+            (
+                (
+                    "Alice: For next week, Sam will benchmark the new database.",
+                    "Alice: and Bob,",
+                    "Alice: you're going to write the user research plan.",
+                ),
+                ["Sam Ortiz", "Bob Stone"],
+            ),
+        ],
+    )
+    def test_a_round_of_hand_outs(self, lines: tuple[str, ...], owners: list[str]) -> None:
+        assert [item.owner for item in extract(*lines)] == owners
+
+    @pytest.mark.parametrize(
+        ("line", "owner"),
+        [
+            (
+                "Alice: And the vendor person, that's Dana, is going to do the contract review.",
+                "Dana",
+            ),
+            ("Alice: The tester, that is Sam, will rerun the load test tomorrow.", "Sam Ortiz"),
+        ],
+    )
+    def test_a_name_in_apposition_is_the_subject(self, line: str, owner: str) -> None:
+        assert only(extract(line)).owner == owner
 
 
 class TestGroupAndExplicit:
@@ -180,6 +258,49 @@ class TestRejections:
     def test_not_an_action(self, line: str) -> None:
         assert extract(line) == []
 
+    @pytest.mark.parametrize(
+        ("line", "title"),
+        [
+            ("Sam: I'll s send the invoice to finance tomorrow.", "Send the invoice to finance"),
+            ("Bob: I'm gonna ch check the staging logs tonight.", "Check the staging logs"),
+        ],
+    )
+    def test_a_false_start_is_dropped(self, line: str, title: str) -> None:
+        assert only(extract(line)).title == title
+
+    @pytest.mark.parametrize(
+        "line", ["Sam: I'm gonna have to.", "Bob: I'll have to do it with them."]
+    )
+    def test_a_cue_without_content_words_is_no_item(self, line: str) -> None:
+        assert extract(line) == []
+
+    @pytest.mark.parametrize(
+        ("lines", "count"),
+        [
+            # One plan said in two consecutive utterances: one item.
+            (
+                (
+                    "Sam: I'll save a copy of the notes.",
+                    "Sam: and I'll put it in the shared folder.",
+                ),
+                1,
+            ),
+            # Not consecutive: two items.
+            (
+                (
+                    "Sam: I'll save a copy of the notes.",
+                    "Bob: Thanks.",
+                    "Sam: I'll book the demo room for Friday.",
+                ),
+                2,
+            ),
+        ],
+    )
+    def test_consecutive_self_commitments_merge(self, lines: tuple[str, ...], count: int) -> None:
+        items = extract(*lines)
+        assert len(items) == count
+        assert all(item.owner == "Sam" for item in items)
+
     def test_empty_input(self) -> None:
         assert extract_items([]) == []
 
@@ -202,6 +323,19 @@ class TestContext:
         late = [*chatter, "Sam: I'll look at the pricing page."]
         assert extract(*early) == []
         assert len(extract(*late)) == 1
+
+    @pytest.mark.parametrize(
+        ("closing", "count"),
+        [
+            # The impersonal "you" of how things work: no hand-out.
+            ("Alice: You have to press the reset button twice on that model.", 0),
+            # With a time after the meeting it is a hand-out.
+            ("Alice: You have to send the signed contract before the next meeting.", 1),
+        ],
+    )
+    def test_you_have_to_needs_a_time_to_be_a_hand_out(self, closing: str, count: int) -> None:
+        chatter = [f"Bob: We looked at option {n} and it seemed fine." for n in range(300)]
+        assert len(extract(*chatter, closing, "Sam: Okay.")) == count
 
 
 class TestLabels:

@@ -54,6 +54,18 @@ class TestResolve:
         assert _names(roster, "Guest 1") == ["Guest 1"]
         assert roster.email_of("Guest 1") is None
 
+    @pytest.mark.parametrize(
+        ("speakers", "people"),
+        [
+            ((), ["Priya Raman", "Sam Ortiz", "Lee Park", "Noor Haddad"]),
+            (("Sam", "Guest 1"), ["Priya Raman", "Sam", "Lee Park", "Noor Haddad", "Guest 1"]),
+        ],
+    )
+    def test_people_are_written_as_owners_are(
+        self, speakers: tuple[str, ...], people: list[str]
+    ) -> None:
+        assert Roster(TEAM, speakers).people() == people
+
 
 class TestMentions:
     def test_finds_names_and_roles_in_text(self) -> None:

@@ -3,9 +3,10 @@
 The rules are general English linguistics about how people commit to and hand out work
 in conversation; nothing is learned from, or names anything in, a particular corpus.
 
-**Cues.** Each utterance is cleaned (fillers such as "uh", "you know" and stuttered
-repeats removed, spelled-out acronyms joined) and scanned once with one combined pattern;
-the strongest cue that survives the rejections below is kept (the earliest among equals):
+**Cues.** Each utterance is cleaned (fillers such as "uh", "you know", stuttered
+repeats and cut-off false starts such as "s send" removed, spelled-out acronyms
+joined) and scanned once with one combined pattern; the strongest cue that survives
+the rejections below is kept (the earliest among equals):
 
 - *Self commitments*: "I'll", "I will", "I'm going to", "I have to", "I need to",
   "let me", "I can", "I'm supposed to", "my job is": the speaker owns the work.
@@ -29,7 +30,8 @@ than work after it ("I'll show you", "let's move on", "we'll talk about", "let m
 see", "I'll write that down"), a state or a wish rather than an act ("we'll be fine",
 "I'll need it", "we need to have buttons"), receiving rather than doing ("you'll get
 an email"), a hypothetical ("if I had ..."), generic "you" ("the last one you'll ever
-buy", "all you have to do is") or too short to name any work. A plain question is not
+buy", "all you have to do is") or too short to name any work (no content word: "I'm
+going to have to"). A plain question is not
 a request unless it has the request form ("can you ...?"). A short act on something
 in the room ("I'll rub that out", "put it here") is penalised unless it answers a
 question or carries a deadline.
@@ -38,14 +40,20 @@ question or carries a deadline.
 do that", "will do") or an open question ("who takes the budget?") answered with "I
 will" makes the responder the owner, with both turns as evidence; a refusal drops it.
 Otherwise the addressee of "you" is the participant named in the utterance (or just
-before it by the same speaker), then the next speaker who acknowledges it; failing
-that the owner stays empty and the likely people are listed as candidates. Right after
-an assignment or a wrap-up phrase, a bare "<name or role>, <task>" continues the
-hand-out. First names that are not in the participant list are learned from the
-transcript (self-introductions, and who answers when a name is called; see
+before it by the same speaker), then the next speaker who acknowledges it or answers
+in a few words ("The budget."), then the next other speaker at all, then the most
+recent other speaker: the likeliest addressee, with the other people nearby listed as
+candidates; in one speaker's round of hand-outs ("Sam will do A, Bob B, and you C")
+that unnamed "you" is the one person left without a task. A name in apposition ("the
+vendor person, that's Dana, will ...") is the subject of the modal. Right after an
+assignment or a wrap-up phrase, a bare "<name or role>, <task>" continues the hand-out.
+First names that are not in the participant list are learned from the transcript
+(self-introductions, and who answers when a name is called; see
 :func:`workitems.transcript.owners.learn_names`). Repeated mentions of one action by
-the same owner merge into one item with all the evidence. A first-person commitment
-right after someone else's question takes that question on ("I'll look into that").
+the same owner merge into one item with all the evidence, and so do one speaker's
+commitments in consecutive utterances (one plan said in pieces, or a self-repair). A
+first-person commitment right after someone else's question takes that question on
+("I'll look into that").
 
 **Scoring.** Each cue kind has a base strength; cues gain from a deadline or a
 future-time phrase ("by Friday", "for next time", "in the meantime"), a verb of work
@@ -57,7 +65,9 @@ discussion are usually talk about the work rather than hand-outs. Position weigh
 proportion to length: a short transcript (a stand-up, an excerpt) is treated as all
 closing part. Hedges ("maybe", "probably", "try", "could", "should") make a
 commitment tentative and "let's"/"we should" a suggestion; neither gets a high
-confidence. Candidates below a fixed threshold are dropped.
+confidence. "You need to"/"you have to" without a time after the meeting loses
+strength: it is mostly the impersonal "you" of how things work ("you have to press it
+twice"). Candidates below a fixed threshold are dropped.
 
 **Output.** A title in the imperative, built from the verb phrase after the cue (the
 deadline and hedges removed, "-ing" forms turned into the base form), a description
@@ -78,7 +88,7 @@ from workitems.transcript.formats import Utterance
 from workitems.transcript.owners import Mention, OwnerMatch, Roster, is_ambiguous, learn_names
 
 EXTRACTOR_NAME = "workitems-rules"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,8 @@ _FILLER = re.compile(
 )
 _REPEAT = re.compile(r"(?i)\b(\w+(?:'\w+)?)(?:[\s,]+\1\b)+")
 _SPACES = re.compile(r"\s+")
+#: A cut-off word restarted in full ("s see", "ge get"); real short words are kept.
+_FALSE_START = re.compile(r"(?i)(?<![\w'])([a-z]{1,3})\s+(?=\1[a-z])")
 _BACKCHANNEL = re.compile(
     r"(?i)^\W*(?:mm+-?hmm|uh-huh|yeah|yep|yes|yup|okay|ok|'kay|alright|all right|right|sure|"
     r"fine|cool|good|great|exactly|true|of course|absolutely|definitely|will do|got it|"
@@ -141,6 +153,7 @@ def _clean(text: str) -> str:
     text = _ACRONYM.sub(lambda m: m.group().replace("_", "").replace(".", ""), text)
     text = _FILLER.sub(" ", text)
     text = _REPEAT.sub(r"\1", text)
+    text = _FALSE_START.sub(lambda m: m.group() if m.group(1).lower() in _STOP else "", text)
     return _SPACES.sub(" ", text).strip(" ,")
 
 
@@ -470,6 +483,8 @@ class _Candidate:
     owner_candidates: tuple[str, ...] = ()
     evidence: list[int] = field(default_factory=list)
     context: list[int] = field(default_factory=list)
+    #: The owner (if any) is only the likeliest addressee: nobody named or acknowledged it.
+    guessed: bool = False
 
 
 def _turns(utterances: Sequence[Utterance]) -> list[_Turn]:
@@ -520,6 +535,9 @@ WRAP_BONUS = 0.3
 EARLY_PENALTY = -0.1
 #: A short transcript (a stand-up, an excerpt) is all "closing part": no position penalty.
 SHORT_MEETING_BONUS = 0.2
+#: "You have to press it twice": without a time after the meeting, "you need/have to"
+#: is mostly the impersonal "you" of how things work, not a hand-out.
+GENERIC_NEED_PENALTY = 0.15
 
 
 def _position_bonus(i: int, layout: _Layout) -> float:
@@ -571,7 +589,9 @@ def _third_subject(cue: _Cue, turn: _Turn, roster: Roster) -> bool:
             cue.strength = _PARTICIPANT_SUBJECT
             return _assign_mention(cue, mention)
         break
-    name = re.search(r"(?:^|\s)([A-Z][a-z]+)$", before)
+    name = re.search(r"(?:^|\s)([A-Z][a-z]+)$", before) or re.search(
+        r"(?i:,\s*(?:that's|that\s+is|i\.e\.|namely))\s+([A-Z][a-z]+)\s*,$", before
+    )
     preceding = before[: name.start(1)].split()[-1:] if name else []
     if preceding and preceding[0].lower() in _NOT_BEFORE_NAMES:
         return False
@@ -627,7 +647,9 @@ def _acceptable(cue: _Cue, turn: _Turn) -> bool:
         return False
     if cue.rule == "for_you":
         return len(pred.split()) >= 2
-    if len(pred.split()) < 2 or _IN_MEETING.match(pred) or _STATE_PRED.match(pred):
+    if len(pred.split()) < 2 or not _content(pred) or _IN_MEETING.match(pred):
+        return False
+    if _STATE_PRED.match(pred):
         return False
     if _NO_WORK.match(pred) or _STATIVE.match(pred) or _HYPOTHETICAL.search(turn.low):
         return False
@@ -653,6 +675,8 @@ def _score(cand: _Candidate, turns: Sequence[_Turn], layout: _Layout) -> float:
     score = cand.cue.strength + _position_bonus(cand.turn, layout)
     if _FUTURE.search(turn.low) or find_due(turn.text, None)[1]:
         score += 0.15
+    elif cand.cue.rule == "addr_need":
+        score -= GENERIC_NEED_PENALTY
     if _NOW.search(cand.predicate.lower()) and not _FUTURE.search(turn.low):
         score -= 0.15
     if _TASK_VERB.match(cand.predicate):
@@ -814,8 +838,22 @@ def _addressee(
         cand.owner_user = roster.email_of(cand.owner) if cand.owner else None
         cand.context.append(reply)
         cand.score += 0.05
+    elif reply is not None and reply - i <= 2 and _short_response(turns[reply]):
+        cand.owner = turns[reply].speaker
+        cand.owner_user = roster.email_of(cand.owner) if cand.owner else None
+        cand.context.append(reply)
     others = _nearby_speakers(i, turns)
+    if cand.owner is None:
+        cand.owner = turns[reply].speaker if reply is not None else _previous_speaker(i, turns)
+        cand.guessed = True
     cand.owner_candidates = tuple(s for s in others if s != cand.owner) if cand.owner else others
+
+
+def _short_response(turn: _Turn) -> bool:
+    """A few words said straight back ("The budget." / "Right, the budget"): the
+    addressee taking up the turn, not a new question or a new topic."""
+    words = turn.text.split()
+    return 0 < len(words) <= 4 and not turn.raw.rstrip().endswith("?")
 
 
 def _vocative(turn: _Turn, cue: _Cue, roster: Roster) -> Mention | None:
@@ -831,15 +869,18 @@ def _vocative(turn: _Turn, cue: _Cue, roster: Roster) -> Mention | None:
 
 
 def _recent_vocative(i: int, turns: Sequence[_Turn], roster: Roster) -> Mention | None:
-    """A name said alone just before by the same speaker ("Sam," / "you will ...")."""
+    """A name said alone just before by the same speaker ("Sam," / "you will ..."); a
+    name with a task after it ("Sam the mock-ups") is a hand-out of its own."""
     speaker = turns[i].speaker
     for j in range(i - 1, max(-1, i - 3), -1):
         prev = turns[j]
         if prev.speaker != speaker:
             continue
         mentions = roster.mentions(prev.text)
-        if mentions and len(prev.text.split()) <= len(mentions[-1].text.split()) + 3:
-            return mentions[-1]
+        if len(mentions) == 1:
+            rest = prev.text[: mentions[0].start] + prev.text[mentions[0].end :]
+            if len(_WORD.findall(rest)) <= 2:
+                return mentions[0]
     return None
 
 
@@ -849,6 +890,15 @@ def _reply(i: int, turns: Sequence[_Turn]) -> int | None:
     for j in range(i + 1, min(i + 4, len(turns))):
         if turns[j].speaker != speaker and turns[j].raw.strip(" .,"):
             return j
+    return None
+
+
+def _previous_speaker(i: int, turns: Sequence[_Turn]) -> str | None:
+    """The most recent other speaker: who the speaker was last talking with."""
+    speaker = turns[i].speaker
+    for j in range(i - 1, max(-1, i - 30), -1):
+        if turns[j].speaker and turns[j].speaker != speaker:
+            return turns[j].speaker
     return None
 
 
@@ -923,6 +973,46 @@ def _content(text: str) -> set[str]:
     return {w.lower()[:5] for w in _WORD.findall(text) if w.lower() not in _STOP}
 
 
+def _restated(kept: _Candidate, cand: _Candidate) -> bool:
+    """One speaker's commitments in consecutive utterances ("I'll save a copy." / "and
+    I'll put it in the shared folder"): one plan said in pieces, or a self-repair."""
+    return (
+        kept.cue.kind == cand.cue.kind == "self"
+        and kept.owner == cand.owner
+        and cand.turn - max(kept.evidence) == 1
+    )
+
+
+#: How many utterances apart one speaker's hand-outs still count as one round.
+HANDOUT_ROUND = 6
+
+
+def _by_elimination(cands: Sequence[_Candidate], turns: Sequence[_Turn], roster: Roster) -> None:
+    """ "Sam will do the copy, Bob the mock-ups, and you the research": in one speaker's
+    round of hand-outs, an unnamed "you" is the one person not yet given a task."""
+    people = set(roster.people())
+    for cand in cands:
+        if not cand.guessed:
+            continue
+        speaker = turns[cand.turn].speaker
+        named = {
+            other.owner
+            for other in cands
+            if other is not cand
+            and other.owner
+            and not other.guessed
+            and other.cue.kind in ("third", "addressee")
+            and turns[other.turn].speaker == speaker
+            and abs(other.turn - cand.turn) <= HANDOUT_ROUND
+        }
+        left = people - named - {roster.label_of(speaker or "")}
+        if named and len(left) == 1:
+            cand.owner = left.pop()
+            cand.owner_user = roster.email_of(cand.owner)
+            cand.owner_candidates = tuple(o for o in cand.owner_candidates if o != cand.owner)
+            cand.guessed = False
+
+
 def _merge(cands: list[_Candidate]) -> list[_Candidate]:
     """One action mentioned again (a recap, a confirmation) becomes one item."""
     merged: list[_Candidate] = []
@@ -933,7 +1023,9 @@ def _merge(cands: list[_Candidate]) -> list[_Candidate]:
             if kept.owner != cand.owner and kept.owner and cand.owner:
                 continue
             other = _content(kept.predicate)
-            if words and other and len(words & other) / len(words | other) >= 0.5:
+            if _restated(kept, cand) or (
+                words and other and len(words & other) / len(words | other) >= 0.5
+            ):
                 target = kept
                 break
         if target is None:
@@ -1095,6 +1187,7 @@ def extract_items(
     roster = Roster(participants, (t.speaker for t in turns), learned)
     layout = _layout(turns)
     cands = [c for c in _candidates(turns, roster, layout) if c.score >= THRESHOLD]
+    _by_elimination(cands, turns, roster)
     cands = _merge(cands)
     cands.sort(key=lambda c: min(c.evidence))
     return [_finish(c, turns, meeting_date, roster) for c in cands]

@@ -149,6 +149,10 @@ class Roster:
         """How the transcript labels this participant's turns ("Sam" for "Sam Ortiz")."""
         return self._labels.get(name, name)
 
+    def people(self) -> list[str]:
+        """Every participant and speaker, as owners are written (speaker label if any)."""
+        return [self.label_of(entry.name) for entry in self._entries]
+
     def _add_speaker(self, speaker: str) -> None:
         """A speaker label that names a participant ("Sam" for "Sam Ortiz", "PR" for an
         alias) becomes one of their names; an unknown one becomes a participant."""
