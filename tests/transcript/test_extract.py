@@ -456,5 +456,7 @@ class TestEvaluationSet:
             (pred_dir / f"{meeting}.json").write_text(json.dumps(payload))
         result = _scorer().score(gold_dir, pred_dir)
         assert result["meetings_scored"] >= 1
-        assert 0.0 <= result["item"]["f1"] <= 1.0
+        # A floor far below the goal but above a keyword baseline (about 0.06): the real
+        # figures are the bench's; this catches an extractor that stopped finding items.
+        assert result["item"]["f1"] > 0.15, result["item"]
         assert not math.isnan(result["utterance"]["f1"])
