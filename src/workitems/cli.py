@@ -1,12 +1,15 @@
 """``workitems``: the operator's command line. Every command's help carries a worked example."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from workitems import migrate as migrations
 from workitems.auth import service as auth
@@ -40,6 +43,17 @@ out = Console()
 
 def _settings() -> Settings:
     return Settings()
+
+
+@contextmanager
+def _unit_of_work(*, write: bool = True) -> Iterator[Session]:
+    """One command, one engine, one transaction: committed on success, rolled back on error."""
+    engine = make_engine(_settings().database_url)
+    try:
+        with session_scope(engine, write=write) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _fail(error: WorkitemsError) -> typer.Exit:
@@ -89,17 +103,13 @@ def serve(
 
 
 def _bootstrap(settings: Settings) -> None:
-    engine = make_engine(settings.database_url)
-    try:
-        with session_scope(engine) as session:
-            created = users.bootstrap_admin(session, email=settings.admin_email)
-            if created is None:
-                return
-            _token, raw = auth.issue_token(
-                session, user=created.user, scopes=ALL_SCOPES, name="bootstrap admin token"
-            )
-    finally:
-        engine.dispose()
+    with _unit_of_work() as session:
+        created = users.bootstrap_admin(session, email=settings.admin_email)
+        if created is None:
+            return
+        _token, raw = auth.issue_token(
+            session, user=created.user, scopes=ALL_SCOPES, name="bootstrap admin token"
+        )
     out.print(
         "\n[bold]First start: created the admin user.[/bold] This is shown once; keep it safe.\n"
         f"  email:    {created.user.email}\n"
@@ -126,10 +136,9 @@ def import_candidates(
 
     Example: `workitems import actions.csv --user priya@example.com`
     """
-    engine = make_engine(_settings().database_url)
     try:
         rows = parse(file.read_text(encoding="utf-8-sig"), detect_format(file.name, fmt))
-        with session_scope(engine) as session:
+        with _unit_of_work() as session:
             actor = users.get_user_by_email(session, user).id if user else None
             results = staging.stage_many(
                 session,
@@ -143,8 +152,6 @@ def import_candidates(
     except UnicodeDecodeError:
         err.print(f"[red]error:[/red] {file} is not UTF-8 text; nothing was staged")
         raise typer.Exit(code=1) from None
-    finally:
-        engine.dispose()
     staged = [r for r in results if r.candidate is not None]
     typer.echo(f"staged {len(staged)} of {len(rows)} rows from {file} for review")
     for result in results:
@@ -220,15 +227,12 @@ def users_add(
 
     Example: `workitems users add priya@example.com --name "Priya Shah" --alias Priya --alias PS`
     """
-    engine = make_engine(_settings().database_url)
     try:
-        with session_scope(engine) as session:
+        with _unit_of_work() as session:
             user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
             err.print(f"added {user.email} (id {user.id}, {user.role})")
     except WorkitemsError as error:
         raise _fail(error) from None
-    finally:
-        engine.dispose()
 
 
 @users_app.command("list")
@@ -237,22 +241,18 @@ def users_list() -> None:
 
     Example: `workitems users list`
     """
-    engine = make_engine(_settings().database_url)
-    try:
-        with session_scope(engine, write=False) as session:
-            rows = [
-                [
-                    str(user.id),
-                    user.email,
-                    user.display_name,
-                    ", ".join(user.aliases) or "-",
-                    user.role.value,
-                    "yes" if user.is_active else "no",
-                ]
-                for user in users.list_users(session)
+    with _unit_of_work(write=False) as session:
+        rows = [
+            [
+                str(user.id),
+                user.email,
+                user.display_name,
+                ", ".join(user.aliases) or "-",
+                user.role.value,
+                "yes" if user.is_active else "no",
             ]
-    finally:
-        engine.dispose()
+            for user in users.list_users(session)
+        ]
     _print_rows(["id", "email", "name", "aliases", "role", "active"], rows)
 
 
@@ -262,15 +262,12 @@ def users_deactivate(email: Annotated[str, typer.Argument(help="The user's email
 
     Example: `workitems users deactivate sam@example.com`
     """
-    engine = make_engine(_settings().database_url)
     try:
-        with session_scope(engine) as session:
+        with _unit_of_work() as session:
             user = users.deactivate_user(session, email)
             err.print(f"deactivated {user.email}")
     except WorkitemsError as error:
         raise _fail(error) from None
-    finally:
-        engine.dispose()
 
 
 @tokens_app.command("issue")
@@ -290,17 +287,14 @@ def tokens_issue(
     Example: `TOKEN=$(workitems tokens issue --user ci@example.com --scope tasks:read
     --scope tasks:write --name ci --expires-in-days 90)`
     """
-    engine = make_engine(_settings().database_url)
     try:
-        with session_scope(engine) as session:
+        with _unit_of_work() as session:
             owner = users.get_user_by_email(session, user)
             _token, raw = auth.issue_token(
                 session, user=owner, scopes=scope, name=name, expires_in_days=expires_in_days
             )
     except WorkitemsError as error:
         raise _fail(error) from None
-    finally:
-        engine.dispose()
     typer.echo(raw)
 
 
@@ -310,24 +304,20 @@ def tokens_list() -> None:
 
     Example: `workitems tokens list`
     """
-    engine = make_engine(_settings().database_url)
-    try:
-        with session_scope(engine, write=False) as session:
-            rows = [
-                [
-                    str(token.id),
-                    token.prefix + "...",
-                    token.name,
-                    token.user.email,
-                    ",".join(token.scopes),
-                    _when(token.expires_at),
-                    _when(token.last_used_at),
-                    _when(token.revoked_at),
-                ]
-                for token in auth.list_tokens(session)
+    with _unit_of_work(write=False) as session:
+        rows = [
+            [
+                str(token.id),
+                token.prefix + "...",
+                token.name,
+                token.user.email,
+                ",".join(token.scopes),
+                _when(token.expires_at),
+                _when(token.last_used_at),
+                _when(token.revoked_at),
             ]
-    finally:
-        engine.dispose()
+            for token in auth.list_tokens(session)
+        ]
     _print_rows(["id", "prefix", "name", "user", "scopes", "expires", "last used", "revoked"], rows)
 
 
@@ -339,15 +329,12 @@ def tokens_revoke(
 
     Example: `workitems tokens revoke 3`
     """
-    engine = make_engine(_settings().database_url)
     try:
-        with session_scope(engine) as session:
+        with _unit_of_work() as session:
             token = auth.revoke_token(session, token_id)
             err.print(f"revoked token {token.id} ({token.name})")
     except WorkitemsError as error:
         raise _fail(error) from None
-    finally:
-        engine.dispose()
 
 
 def _print_rows(headers: list[str], rows: list[list[str]]) -> None:
