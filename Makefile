@@ -6,10 +6,10 @@ WORKITEMS_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/post
 export WORKITEMS_TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest format bench-api clean
+.PHONY: help run test lint typecheck pytest format bench-api bench-staging bench-extraction clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ pytest: $(VENV)/.installed-dev ## pytest only (pass ARGS=... for more)
 
 bench-api: $(VENV)/.installed-dev ## API throughput benchmark (bench/api.py)
 	$(BIN)/python bench/api.py
+
+bench-staging: $(VENV)/.installed-dev ## staging and approval throughput, duplicate warnings at scale
+	$(BIN)/python bench/staging.py
+
+bench-extraction: $(VENV)/.installed-dev ## action-item quality on ../shared/evalset, and words/s
+	$(BIN)/python bench/extraction.py
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
