@@ -44,6 +44,7 @@ ROUTES = [
     Route("GET", "/api/tasks/{key}/history", Scope.tasks_read),
     Route("GET", "/api/tasks/users", Scope.users_read),
     Route("GET", "/api/tasks/staged", Scope.tasks_read),
+    Route("GET", "/api/tasks/dashboard", Scope.tasks_read),
     Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
     Route(
         "POST",
