@@ -9,7 +9,16 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from workitems import __version__
-from workitems.api import dashboard, health, problems, staged, tasks, transcripts, users
+from workitems.api import (
+    dashboard,
+    health,
+    problems,
+    staged,
+    stale,
+    tasks,
+    transcripts,
+    users,
+)
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
@@ -70,5 +79,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(staged.router)
     app.include_router(transcripts.router)
     app.include_router(dashboard.router)
+    app.include_router(stale.router)
     app.include_router(tasks.router)
     return app

@@ -45,6 +45,7 @@ ROUTES = [
     Route("GET", "/api/tasks/users", Scope.users_read),
     Route("GET", "/api/tasks/staged", Scope.tasks_read),
     Route("GET", "/api/tasks/dashboard", Scope.tasks_read),
+    Route("GET", "/api/tasks/stale", Scope.tasks_read),
     Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
     Route(
         "POST",

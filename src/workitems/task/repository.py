@@ -250,3 +250,23 @@ def open_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
         select(Task.id, Task.title).where(Task.id.in_(list(ids))).where(status_in(ACTIVE_STATUSES))
     )
     return {row[0]: row[1] for row in rows}
+
+
+def stale(
+    session: Session, *, idle_before: datetime, held_before: datetime, limit: int
+) -> Sequence[Task]:
+    """Active tasks untouched since ``idle_before``, and on-hold tasks held since
+    ``held_before``; the longest-idle first."""
+    query = (
+        select(Task)
+        .where(status_in(ACTIVE_STATUSES))
+        .where(
+            or_(
+                Task.updated_at < idle_before,
+                and_(Task.status == TaskStatus.on_hold, Task.status_changed_at < held_before),
+            )
+        )
+        .order_by(Task.updated_at, Task.id)
+        .limit(limit)
+    )
+    return session.scalars(query).unique().all()

@@ -7,7 +7,7 @@ someone else changed the task first. Services flush; the transport commits.
 """
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
@@ -138,6 +138,21 @@ def list_tasks(
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
     return repository.list_page(session, filters, sort=sort or Sort(), cursor=cursor, limit=limit)
+
+
+def list_stale(
+    session: Session, *, days: int = 14, hold_days: int = 30, limit: int = MAX_PAGE
+) -> Sequence[Task]:
+    """The weekly cleanup report: nothing here is changed, only listed."""
+    if days < 1 or hold_days < 1:
+        raise ValidationError("days and hold_days must be at least 1.", field="days")
+    now = utc_now()
+    return repository.stale(
+        session,
+        idle_before=now - timedelta(days=days),
+        held_before=now - timedelta(days=hold_days),
+        limit=limit,
+    )
 
 
 def update_task(
