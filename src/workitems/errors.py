@@ -76,9 +76,5 @@ class PreconditionRequiredError(WorkitemsError):
     title = "Precondition required"
 
 
-class PayloadTooLargeError(WorkitemsError):
-    title = "Payload too large"
-
-
 class UnavailableError(WorkitemsError):
     title = "Service unavailable"

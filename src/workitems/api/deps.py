@@ -24,7 +24,6 @@ from workitems.auth import service as auth
 from workitems.auth.cache import TokenCache
 from workitems.auth.scopes import Scope
 from workitems.auth.service import Principal
-from workitems.config import Settings
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import AuthenticationError, PermissionDeniedError
 
@@ -123,11 +122,3 @@ async def _optional_if_match(if_match: Annotated[str | None, Header()] = None) -
 IfMatch = Annotated[int, Depends(_if_match)]
 #: As ``IfMatch``, but an absent header means "apply to whatever is current".
 OptionalIfMatch = Annotated[int | None, Depends(_optional_if_match)]
-
-
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]

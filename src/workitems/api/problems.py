@@ -29,7 +29,6 @@ STATUS_BY_ERROR: list[tuple[type[errors.WorkitemsError], int]] = [
     (errors.TaskClosedError, 409),
     (errors.ConflictError, 409),
     (errors.StaleVersionError, 412),
-    (errors.PayloadTooLargeError, 413),
     (errors.ValidationError, 422),
     (errors.PreconditionRequiredError, 428),
     (errors.UnavailableError, 503),

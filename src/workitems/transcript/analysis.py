@@ -24,18 +24,16 @@ from workitems.transcript.extract import (
 )
 from workitems.transcript.formats import Utterance
 from workitems.transcript.models import Transcript
-from workitems.transcript.service import get_transcript
 
 
 def analyze_transcript(
     session: Session, transcript_id: int, *, actor_id: int | None
 ) -> tuple[Transcript, list[Candidate], bool]:
     """``(transcript, candidates, staged_now)``."""
-    get_transcript(session, transcript_id)  # a clear 404 before taking the lock
     transcript = session.scalar(
         select(Transcript).where(Transcript.id == transcript_id).with_for_update()
     )
-    if transcript is None:  # deleted between the two reads
+    if transcript is None:
         raise NotFoundError(f"Transcript {transcript_id} does not exist.")
     existing = list(
         session.scalars(

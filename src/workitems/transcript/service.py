@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from workitems.clock import utc_now
 from workitems.errors import NotFoundError, ValidationError
@@ -70,7 +70,13 @@ def list_transcripts(
     """Newest first; keyset on the id."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
-    query = select(Transcript).order_by(Transcript.id.desc()).limit(limit + 1)
+    # A listing shows counts, not text: the raw content (up to 5 MB each) stays unread.
+    query = (
+        select(Transcript)
+        .options(defer(Transcript.content, raiseload=True))
+        .order_by(Transcript.id.desc())
+        .limit(limit + 1)
+    )
     if before_id is not None:
         query = query.where(Transcript.id < before_id)
     rows = session.scalars(query).all()
