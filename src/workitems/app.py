@@ -13,6 +13,7 @@ from workitems.api import (
     dashboard,
     health,
     problems,
+    search,
     staged,
     stale,
     tasks,
@@ -80,5 +81,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(transcripts.router)
     app.include_router(dashboard.router)
     app.include_router(stale.router)
+    app.include_router(search.router)
     app.include_router(tasks.router)
     return app

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         description="How long a process trusts a verified token; revocations elsewhere take "
         "effect within this time. 0 turns the cache off.",
     )
+    search_timeout_ms: int = Field(
+        default=2000,
+        ge=1,
+        description="Time budget of one search query; a query that runs longer is stopped "
+        "and answered with a problem response (the cost guard).",
+    )
     admin_email: str = Field(
         default="admin@localhost",
         description="Email of the admin created on first start of an empty database.",

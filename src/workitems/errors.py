@@ -78,3 +78,9 @@ class PreconditionRequiredError(WorkitemsError):
 
 class UnavailableError(WorkitemsError):
     title = "Service unavailable"
+
+
+class QueryTooExpensiveError(WorkitemsError):
+    """A search ran past its time budget and was stopped, so it cannot hold a worker."""
+
+    title = "Query too expensive"

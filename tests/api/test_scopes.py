@@ -46,6 +46,7 @@ ROUTES = [
     Route("GET", "/api/tasks/staged", Scope.tasks_read),
     Route("GET", "/api/tasks/dashboard", Scope.tasks_read),
     Route("GET", "/api/tasks/stale", Scope.tasks_read),
+    Route("GET", "/api/tasks/search", Scope.tasks_read),
     Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
     Route(
         "POST",

@@ -30,6 +30,7 @@ STATUS_BY_ERROR: list[tuple[type[errors.WorkitemsError], int]] = [
     (errors.ConflictError, 409),
     (errors.StaleVersionError, 412),
     (errors.ValidationError, 422),
+    (errors.QueryTooExpensiveError, 422),
     (errors.PreconditionRequiredError, 428),
     (errors.UnavailableError, 503),
 ]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, SessionDep, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
@@ -13,6 +13,7 @@ from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.clock import utc_today
 from workitems.errors import ValidationError
+from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
@@ -52,8 +53,13 @@ def _task_response(task: Task, *, status_code: int = 200) -> Response:
     summary="List tasks (active ones unless a status filter says otherwise)",
 )
 def list_tasks(
+    request: Request,
     session: SessionDep,
     principal: TasksRead,
+    q: Annotated[
+        str | None,
+        Query(max_length=1000, description="A search query, as on `/api/tasks/search`."),
+    ] = None,
     status_: Annotated[
         list[str] | None,
         Query(alias="status", description="Repeat or comma-separate; `all` for every status."),
@@ -87,9 +93,21 @@ def list_tasks(
         overdue_on=today if overdue else None,
         updated_since=_aware(updated_since),
     )
-    tasks, next_cursor = service.list_tasks(
-        session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
-    )
+    if q and q.strip():
+        tasks, next_cursor = search.list_matching(
+            session,
+            q,
+            filters,
+            viewer_id=principal.user_id,
+            sort=Sort.parse(sort),
+            cursor=cursor,
+            limit=limit,
+            timeout_ms=request.app.state.settings.search_timeout_ms,
+        )
+    else:
+        tasks, next_cursor = service.list_tasks(
+            session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
+        )
     return json_response(
         TaskPage(items=[TaskOut.of(t, today=today) for t in tasks], next_cursor=next_cursor)
     )

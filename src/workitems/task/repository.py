@@ -101,9 +101,11 @@ def list_page(
     sort: Sort,
     cursor: str | None,
     limit: int,
+    extra: Sequence[ColumnElement[bool]] = (),
 ) -> tuple[Sequence[Task], str | None]:
+    """One page in ``sort`` order; ``extra`` conditions (search terms) narrow ``filters``."""
     sort_expr = _sort_expression(sort.field)
-    query = _filtered(select(Task), filters)
+    query = _filtered(select(Task), filters).where(*extra)
     if cursor:
         value, last_id = _decode_cursor(cursor, sort)
         if sort.descending:
@@ -119,6 +121,13 @@ def list_page(
         return rows, None
     page = rows[:limit]
     return page, _encode_cursor(sort, page[-1])
+
+
+def count_capped(session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
+    """How many tasks match, counting no further than ``cap + 1``: an exact total of a
+    broad query would cost a full scan, and "1000+" tells a reader just as much."""
+    matching = select(Task.id).where(*conditions).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(matching)) or 0
 
 
 def events_for(session: Session, task_id: int) -> Sequence[TaskEvent]:

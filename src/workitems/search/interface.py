@@ -1,0 +1,46 @@
+"""What every full-text engine provides; ``engine_for`` picks the session's.
+
+The index itself is kept by database triggers (see the ``search_index`` migration), so it is
+updated in the same transaction as every write, whichever code path writes: the API, the
+CLI, a bulk import or a migration.
+"""
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.orm import Session
+
+from workitems.search.query import TextTerm
+
+
+class TextSearch(Protocol):
+    def matches(
+        self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
+    ) -> ColumnElement[bool]:
+        """Tasks containing every positive term and none of the negative ones."""
+
+    def ranked_pool(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+        size: int,
+    ) -> Select[int, float]:
+        """``(id, score)`` of the ``size`` most recently updated matches, higher score
+        better: relevance ranks within this bounded pool, never over every match."""
+
+    def guard(self, session: Session, timeout_ms: int) -> AbstractContextManager[None]:
+        """Stop any statement run inside that takes longer than ``timeout_ms``, raising
+        ``QueryTooExpensiveError``."""
+
+
+def engine_for(session: Session) -> TextSearch:
+    if session.get_bind().dialect.name == "sqlite":
+        from workitems.search.sqlite import SqliteSearch
+
+        return SqliteSearch()
+    from workitems.search.postgres import PostgresSearch
+
+    return PostgresSearch()

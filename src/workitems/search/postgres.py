@@ -1,0 +1,104 @@
+"""PostgreSQL: ``tasks.search_vector`` (tsvector, GIN-indexed), ranked with ts_rank_cd.
+
+Each term becomes its own tsquery (``plainto_tsquery`` for a word, ``phraseto_tsquery`` for
+a phrase, ``to_tsquery('w:*')`` for a prefix) joined with ``tsquery_and``/``tsquery_not``,
+so user text is always a bound value and never parsed as tsquery syntax.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, Select, bindparam, func, literal_column, not_, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from workitems.search.query import TextTerm
+from workitems.search.sqlite import too_expensive
+from workitems.task.models import Task
+
+#: The text-search configuration; the migration's triggers use the same one.
+CONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
+VECTOR: ColumnElement[Any] = literal_column("tasks.search_vector")
+
+QUERY_CANCELED = "57014"
+
+
+def _tsquery(term: TextTerm) -> Any:
+    if term.prefix:
+        word = re.sub(r"\W", "", term.text)
+        return func.to_tsquery(CONFIG, bindparam("ts", f"{word}:*", unique=True))
+    build = func.phraseto_tsquery if term.phrase else func.plainto_tsquery
+    return build(CONFIG, bindparam("ts", term.text, unique=True))
+
+
+def _all_of(terms: Sequence[TextTerm]) -> Any:
+    query = _tsquery(terms[0])
+    for term in terms[1:]:
+        query = func.tsquery_and(query, _tsquery(term))
+    return query
+
+
+def _any_of(terms: Sequence[TextTerm]) -> Any:
+    query = _tsquery(terms[0])
+    for term in terms[1:]:
+        query = func.tsquery_or(query, _tsquery(term))
+    return query
+
+
+def tsquery(positive: Sequence[TextTerm], negative: Sequence[TextTerm]) -> Any:
+    query = _all_of(positive)
+    if negative:
+        query = func.tsquery_and(query, func.tsquery_not(_any_of(negative)))
+    return query
+
+
+class PostgresSearch:
+    def matches(
+        self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
+    ) -> ColumnElement[bool]:
+        if positive:
+            matched: ColumnElement[bool] = VECTOR.op("@@")(tsquery(positive, negative))
+            return matched
+        unmatched: ColumnElement[bool] = not_(VECTOR.op("@@")(_any_of(negative)))
+        return unmatched
+
+    def ranked_pool(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+        size: int,
+    ) -> Select[int, float]:
+        query = tsquery(positive, negative)
+        score: ColumnElement[float] = func.ts_rank_cd(VECTOR, query, type_=Float)
+        return (
+            select(Task.id.label("id"), score.label("score"))
+            .where(VECTOR.op("@@")(query))
+            .where(*conditions)
+            .order_by(Task.updated_at.desc(), Task.id.desc())
+            .limit(size)
+        )
+
+    @contextmanager
+    def guard(self, session: Session, timeout_ms: int) -> Iterator[None]:
+        # A canceled statement aborts its transaction; the SAVEPOINT confines that to the
+        # search, so the request's session stays usable for the error response.
+        savepoint = session.begin_nested()
+        previous = session.scalar(
+            select(
+                func.current_setting("statement_timeout"),
+                func.set_config("statement_timeout", f"{timeout_ms}ms", True),
+            )
+        )
+        try:
+            yield
+        except OperationalError as exc:
+            savepoint.rollback()
+            if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
+                raise too_expensive(timeout_ms) from None
+            raise
+        else:
+            session.execute(select(func.set_config("statement_timeout", previous, True)))
+            savepoint.commit()

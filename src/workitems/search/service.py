@@ -1,0 +1,167 @@
+"""Search: parse the query, compile its filters, match its text, page the result.
+
+Every statement runs under the cost guard, so a runaway query becomes an error response
+instead of a worker stuck for minutes. Default order is most recently updated first, paged
+by keyset; ``relevance`` ranks a bounded pool of the most recently updated matches, which
+keeps its cost flat however many tasks mention a common word.
+"""
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_now
+from workitems.errors import ValidationError
+from workitems.search import filters
+from workitems.search.interface import engine_for
+from workitems.search.query import ParsedQuery, parse
+from workitems.task import repository
+from workitems.task.models import Task
+from workitems.task.repository import Sort, TaskFilters
+
+#: Counts stop here; the API shows "1000+".
+COUNT_CAP = 1000
+#: Relevance ranks at most this many matches (the most recently updated ones).
+RELEVANCE_POOL = 1000
+DEFAULT_TIMEOUT_MS = 2000
+MAX_PAGE = 200
+
+
+class SearchSort(StrEnum):
+    updated = "updated"
+    relevance = "relevance"
+
+
+@dataclass
+class SearchPage:
+    items: Sequence[Task]
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+    sort: SearchSort
+
+
+def search_tasks(
+    session: Session,
+    q: str,
+    *,
+    viewer_id: int | None,
+    sort: SearchSort = SearchSort.updated,
+    cursor: str | None = None,
+    limit: int = 50,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    now: datetime | None = None,
+) -> SearchPage:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    parsed = parse(q)
+    where = _where(session, parsed, viewer_id, now)
+    engine = engine_for(session)
+    with engine.guard(session, timeout_ms):
+        if sort is SearchSort.relevance and parsed.positive_text:
+            pool = engine.ranked_pool(
+                parsed.positive_text, parsed.negative_text, where, RELEVANCE_POOL
+            )
+            items, next_cursor = _relevance_page(session, pool, cursor, limit)
+        else:
+            sort = SearchSort.updated
+            if parsed.text:
+                where.append(engine.matches(parsed.positive_text, parsed.negative_text))
+            items, next_cursor = repository.list_page(
+                session, _ANY_STATUS, sort=Sort(), cursor=cursor, limit=limit, extra=where
+            )
+        if sort is SearchSort.relevance:
+            where.append(engine.matches(parsed.positive_text, parsed.negative_text))
+        count = repository.count_capped(session, where, COUNT_CAP)
+    return SearchPage(items, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
+
+
+def list_matching(
+    session: Session,
+    q: str,
+    task_filters: TaskFilters,
+    *,
+    viewer_id: int | None,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> tuple[Sequence[Task], str | None]:
+    """The task list narrowed by a search query: ``GET /api/tasks?q=`` with any sort."""
+    parsed = parse(q)
+    where = _where(session, parsed, viewer_id, None)
+    engine = engine_for(session)
+    if parsed.text:
+        where.append(engine.matches(parsed.positive_text, parsed.negative_text))
+    if task_filters.statuses is None:
+        task_filters = _with_any_status(task_filters)
+    with engine.guard(session, timeout_ms):
+        return repository.list_page(
+            session, task_filters, sort=sort, cursor=cursor, limit=limit, extra=where
+        )
+
+
+_ANY_STATUS = TaskFilters(statuses=tuple(filters.ALL_STATUSES))
+
+
+def _with_any_status(task_filters: TaskFilters) -> TaskFilters:
+    """The query decides the status scope (active unless it names one)."""
+    return TaskFilters(**{**task_filters.__dict__, "statuses": _ANY_STATUS.statuses})
+
+
+def _where(
+    session: Session, parsed: ParsedQuery, viewer_id: int | None, now: datetime | None
+) -> list[ColumnElement[bool]]:
+    context = filters.Context(viewer_id=viewer_id, now=now or utc_now())
+    return filters.conditions(session, parsed, context)
+
+
+def _relevance_page(
+    session: Session, pool_query: Any, cursor: str | None, limit: int
+) -> tuple[Sequence[Task], str | None]:
+    pool = pool_query.subquery()
+    query = select(Task, pool.c.score).join(pool, pool.c.id == Task.id)
+    if cursor:
+        score, last_id = _decode(cursor)
+        query = query.where(
+            or_(pool.c.score < score, and_(pool.c.score == score, Task.id < last_id))
+        )
+    rows = session.execute(
+        query.order_by(pool.c.score.desc(), Task.id.desc()).limit(limit + 1)
+    ).all()
+    items = [row[0] for row in rows[:limit]]
+    if len(rows) <= limit:
+        return items, None
+    last_score = rows[limit - 1][1]
+    return items, _encode(float(last_score), items[-1].id)
+
+
+def _encode(score: float, last_id: int) -> str:
+    payload = json.dumps([SearchSort.relevance.value, score, last_id])
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[float, int]:
+    bad = ValidationError(
+        "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
+    )
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        sort, score, last_id = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError):
+        raise bad from None
+    if sort != SearchSort.relevance.value:
+        raise ValidationError(
+            f"This cursor was made for sort {sort!r}, not 'relevance'.", field="cursor"
+        )
+    if not isinstance(score, int | float) or not isinstance(last_id, int):
+        raise bad
+    return float(score), last_id

@@ -1,0 +1,112 @@
+"""SQLite FTS5: the ``tasks_fts`` table (rowid = task id), ranked with bm25.
+
+Terms are always quoted before they reach ``MATCH``, so user text can never be read as FTS5
+syntax (``NEAR``, column filters, ``^``); a prefix term becomes ``"word"*``.
+"""
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    bindparam,
+    column,
+    literal_column,
+    select,
+)
+from sqlalchemy import table as table_
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from workitems.errors import QueryTooExpensiveError
+from workitems.search.query import TextTerm
+from workitems.task.models import Task
+
+FTS = table_("tasks_fts", column("rowid", Integer))
+
+#: bm25 column weights: a word in the title counts ten times one in the body.
+TITLE_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+
+#: How many virtual-machine steps run between two checks of the clock.
+PROGRESS_STEPS = 10_000
+
+
+def match_expression(positive: Sequence[TextTerm], negative: Sequence[TextTerm]) -> str:
+    """The FTS5 query string; empty ``positive`` is handled by the caller."""
+    expression = " AND ".join(_quoted(term) for term in positive)
+    if negative:
+        expression = f"({expression}) NOT ({' OR '.join(_quoted(t) for t in negative)})"
+    return expression
+
+
+def _quoted(term: TextTerm) -> str:
+    quoted = '"' + term.text.replace('"', '""') + '"'
+    return quoted + "*" if term.prefix else quoted
+
+
+def _match(expression: str) -> ColumnElement[bool]:
+    return literal_column("tasks_fts").op("MATCH")(bindparam("fts", expression, unique=True))
+
+
+class SqliteSearch:
+    def matches(
+        self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
+    ) -> ColumnElement[bool]:
+        if positive:
+            ids = select(FTS.c.rowid).where(_match(match_expression(positive, negative)))
+            return Task.id.in_(ids)
+        excluded = select(FTS.c.rowid).where(_match(match_expression(negative, ())))
+        return Task.id.not_in(excluded)
+
+    def ranked_pool(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+        size: int,
+    ) -> Select[int, float]:
+        # bm25 is lower for better matches; negated so that higher is better everywhere.
+        bm25 = f"bm25(tasks_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+        score: ColumnElement[float] = -literal_column(bm25, Float)
+        return (
+            select(Task.id.label("id"), score.label("score"))
+            .select_from(FTS)
+            .join(Task, Task.id == FTS.c.rowid)
+            .where(_match(match_expression(positive, negative)))
+            .where(*conditions)
+            .order_by(Task.updated_at.desc(), Task.id.desc())
+            .limit(size)
+        )
+
+    @contextmanager
+    def guard(self, session: Session, timeout_ms: int) -> Iterator[None]:
+        raw: Any = session.connection().connection.dbapi_connection
+        deadline = time.monotonic() + timeout_ms / 1000
+
+        def past_deadline() -> int:
+            return 1 if time.monotonic() > deadline else 0
+
+        raw.set_progress_handler(past_deadline, PROGRESS_STEPS)
+        try:
+            yield
+        except OperationalError as exc:
+            if isinstance(exc.orig, sqlite3.OperationalError) and "interrupted" in str(exc.orig):
+                raise too_expensive(timeout_ms) from None
+            raise
+        finally:
+            raw.set_progress_handler(None, 0)
+
+
+def too_expensive(timeout_ms: int) -> QueryTooExpensiveError:
+    return QueryTooExpensiveError(
+        f"The search ran past its {timeout_ms} ms budget and was stopped; narrow it with "
+        "filters (status:, assignee:, label:, updated:<30d) or more specific words.",
+        timeout_ms=timeout_ms,
+    )
