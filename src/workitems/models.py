@@ -7,6 +7,7 @@ from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
 from workitems.transcript.models import Transcript
 from workitems.user.models import User
+from workitems.view.models import SavedView
 
 __all__ = [
     "ApiToken",
@@ -14,6 +15,7 @@ __all__ = [
     "Candidate",
     "Comment",
     "IdempotencyKey",
+    "SavedView",
     "Task",
     "TaskEvent",
     "TaskLabel",

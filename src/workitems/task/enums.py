@@ -39,3 +39,5 @@ class EventKind(StrEnum):
     reopened = "reopened"
     assigned = "assigned"
     commented = "commented"
+    #: The weekly cleanup asked the owner whether the task is still alive.
+    nudged = "nudged"

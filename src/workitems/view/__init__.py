@@ -1,0 +1,1 @@
+"""Saved views: named search queries, per user, optionally shared with the team."""
