@@ -19,6 +19,7 @@ from workitems.api import (
     tasks,
     transcripts,
     users,
+    views,
 )
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.auth.cache import TokenCache
@@ -82,5 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard.router)
     app.include_router(stale.router)
     app.include_router(search.router)
+    app.include_router(views.router)
     app.include_router(tasks.router)
     return app

@@ -13,6 +13,8 @@ from workitems.staging.schemas import CandidateIn
 from workitems.staging.service import stage_candidate
 from workitems.task.models import Task
 from workitems.user.models import User
+from workitems.view.schemas import ViewCreate
+from workitems.view.service import create_view
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ ROUTES = [
     Route("GET", "/api/tasks/dashboard", Scope.tasks_read),
     Route("GET", "/api/tasks/stale", Scope.tasks_read),
     Route("GET", "/api/tasks/search", Scope.tasks_read),
+    Route("GET", "/api/tasks/views", Scope.tasks_read),
+    Route(
+        "POST",
+        "/api/tasks/views",
+        Scope.tasks_write,
+        lambda t: {"name": "Mine", "query": "assignee:me"},
+    ),
+    Route("GET", "/api/tasks/views/{vid}", Scope.tasks_read),
+    Route("GET", "/api/tasks/views/{vid}/tasks", Scope.tasks_read),
+    Route("PATCH", "/api/tasks/views/{vid}", Scope.tasks_write, lambda t: {"shared": True}),
+    Route("DELETE", "/api/tasks/views/{vid}", Scope.tasks_write),
     Route("GET", "/api/tasks/transcripts", Scope.tasks_read),
     Route(
         "POST",
@@ -98,7 +111,12 @@ def _path(route: Route, task: Task) -> str:
     candidate = stage_candidate(
         session, CandidateIn(title="Draft the vendor contract"), actor_id=task.created_by_id
     )
-    return route.path.format(key=task.key, cid=candidate.id)
+    view = create_view(
+        session,
+        ViewCreate(name=f"Urgent {task.key}", query="priority:urgent"),
+        owner_id=task.created_by_id or 0,
+    )
+    return route.path.format(key=task.key, cid=candidate.id, vid=view.id)
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
