@@ -3,6 +3,7 @@
 from workitems.auth.models import ApiToken
 from workitems.db import Base
 from workitems.idempotency.models import IdempotencyKey
+from workitems.jobs.models import JobRun
 from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
 from workitems.transcript.models import Transcript
@@ -15,6 +16,7 @@ __all__ = [
     "Candidate",
     "Comment",
     "IdempotencyKey",
+    "JobRun",
     "SavedView",
     "Task",
     "TaskEvent",

@@ -43,6 +43,8 @@ class Task(Base):
     #: When the task entered its current status: what aging and stale reports measure.
     status_changed_at: Mapped[datetime] = mapped_column(default=utc_now)
     version: Mapped[int] = mapped_column(default=1)
+    #: The weekly cleanup leaves the task out of its stale report until this day.
+    snoozed_until: Mapped[date | None] = mapped_column(default=None)
     #: Where an approved task came from: ``{candidate_id, transcript_id, evidence}``.
     provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
