@@ -211,3 +211,64 @@ class TestExtract:
         result = CliRunner().invoke(app, ["extract", str(bad)])
         assert result.exit_code == 1
         assert "line 5" in result.output
+
+
+class TestCleanup:
+    def _seed(self, engine: Engine) -> tuple[str, str]:
+        from datetime import timedelta
+
+        from tests.factories import make_task, make_user
+        from workitems.clock import utc_now
+
+        with session_scope(engine) as session:
+            owner = make_user(session, email="owner@example.com", name="Olu Owner")
+            idle = make_task(session, actor=owner, title="Chase the signed NDA", assignee=owner.id)
+            fresh = make_task(session, actor=owner, title="Fresh work")
+            idle.updated_at = utc_now() - timedelta(days=20)
+            return idle.key, fresh.key
+
+    def _nudges(self, engine: Engine, key: str) -> int:
+        from workitems.task.enums import EventKind
+        from workitems.task.service import list_history
+
+        with session_scope(engine, write=False) as session:
+            return sum(e.kind == EventKind.nudged for e in list_history(session, key))
+
+    def test_dry_run_prints_and_nudges_nobody(self, run: CliRunner, engine: Engine) -> None:
+        idle, fresh = self._seed(engine)
+        result = run.invoke(app, ["cleanup", "--days", "14", "--dry-run"])
+        assert result.exit_code == 0, result.output
+        assert idle in result.output
+        assert "owner@example.com" in result.output
+        assert fresh not in result.output
+        assert "dry run" in result.output
+        assert self._nudges(engine, idle) == 0
+
+    def test_nudges_once_a_week(self, run: CliRunner, engine: Engine) -> None:
+        idle, _ = self._seed(engine)
+        first = run.invoke(app, ["cleanup"])
+        assert "nudged 1" in first.output
+        second = run.invoke(app, ["cleanup"])
+        assert "nudged 0, skipped 1" in second.output
+        assert self._nudges(engine, idle) == 1
+        # Nothing was canceled.
+        from workitems.task.service import get_task
+
+        with session_scope(engine, write=False) as session:
+            assert get_task(session, idle).status == "pending"
+
+
+class TestWorker:
+    def test_once_runs_the_weekly_report_once(self, run: CliRunner, engine: Engine) -> None:
+        from workitems.jobs.models import JobRun
+
+        first = run.invoke(app, ["worker", "--once"])
+        assert first.exit_code == 0, first.output
+        assert "cleanup.weekly_report" in first.output
+        assert '"stale": 0' in first.output
+        second = run.invoke(app, ["worker", "--once"])
+        assert '"stale"' not in second.output
+        with session_scope(engine, write=False) as session:
+            job = session.get(JobRun, "cleanup.weekly_report")
+            assert job is not None
+            assert job.ok is True

@@ -1,6 +1,8 @@
 """``workitems``: the operator's command line. Every command's help carries a worked example."""
 
 import json
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,9 +19,11 @@ from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
 from workitems.db import make_engine, session_scope
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.jobs import schedule
 from workitems.staging import service as staging
 from workitems.staging.enums import CandidateSource
 from workitems.staging.importing import ImportFormat, detect_format, parse
+from workitems.task import cleanup as task_cleanup
 from workitems.transcript.analysis import participants_from
 from workitems.transcript.extract import ParticipantInfo, extract_items, item_to_json
 from workitems.transcript.formats import TranscriptFormat, parse_transcript
@@ -346,3 +350,74 @@ def _print_rows(headers: list[str], rows: list[list[str]]) -> None:
 
 def _when(value: object) -> str:
     return "-" if value is None else str(value)[:19]
+
+
+@app.command()
+def cleanup(
+    days: Annotated[int, typer.Option(min=1, help="Idle for this many days is stale.")] = 14,
+    hold_days: Annotated[
+        int, typer.Option(min=1, help="On hold for this many days is stale.")
+    ] = 30,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only print the report; nudge nobody.")
+    ] = False,
+) -> None:
+    """The weekly cleanup: print stale work (longest idle first), then nudge each owner by
+    a history event, except where a nudge was sent in the last week. Nothing is canceled;
+    cancel or snooze from the web app or `POST /api/tasks/stale/sweep`.
+
+    Example: `workitems cleanup --days 21 --dry-run`
+    """
+    with _unit_of_work() as session:
+        items = task_cleanup.stale_report(session, days=days, hold_days=hold_days)
+        rows = [
+            [
+                item.task.key,
+                f"{item.idle_days}d",
+                item.reason,
+                item.task.assignee.email if item.task.assignee else "(no owner)",
+                item.last_nudged_at.date().isoformat() if item.last_nudged_at else "never",
+                item.task.title,
+            ]
+            for item in items
+        ]
+        if rows:
+            _print_rows(["key", "idle", "why", "owner", "nudged", "title"], rows)
+        if dry_run:
+            err.print(f"{len(items)} stale task(s); dry run, nobody nudged")
+            return
+        nudged_now = task_cleanup.nudge_stale(session, items, actor_id=None)
+    err.print(
+        f"{len(items)} stale task(s); nudged {len(nudged_now)}, "
+        f"skipped {len(items) - len(nudged_now)} nudged in the last "
+        f"{task_cleanup.RENUDGE_DAYS} days"
+    )
+
+
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run whatever is due now, then exit.")
+    ] = False,
+    tick: Annotated[float, typer.Option(min=1, help="Seconds between schedule checks.")] = 60,
+) -> None:
+    """Run scheduled jobs: `cleanup.weekly_report` every Monday at 08:00 UTC (the stale
+    report, with nudges). Several workers may run; each run happens once.
+
+    Example: `workitems worker` (or `workitems worker --once` from cron)
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    engine = make_engine(_settings().database_url)
+    names = ", ".join(job.name for job in schedule.JOBS)
+    err.print(f"worker: managing {names}")
+    try:
+        while True:
+            for name, result in schedule.run_due(engine).items():
+                err.print(f"{name}: {json.dumps(result)}")
+            if once:
+                return
+            time.sleep(tick)
+    except KeyboardInterrupt:
+        err.print("worker: stopped")
+    finally:
+        engine.dispose()

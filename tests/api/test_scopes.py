@@ -49,6 +49,12 @@ ROUTES = [
     Route("GET", "/api/tasks/dashboard", Scope.tasks_read),
     Route("GET", "/api/tasks/stale", Scope.tasks_read),
     Route("GET", "/api/tasks/search", Scope.tasks_read),
+    Route(
+        "POST",
+        "/api/tasks/stale/sweep",
+        Scope.tasks_write,
+        lambda t: {"action": "nudge", "ids": [t.key]},
+    ),
     Route("GET", "/api/tasks/views", Scope.tasks_read),
     Route(
         "POST",

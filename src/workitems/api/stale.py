@@ -1,22 +1,38 @@
-"""``/api/tasks/stale``: the weekly cleanup report (it lists; it never closes anything)."""
+"""``/api/tasks/stale``: the weekly cleanup report, and the explicit actions on it."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from workitems.api.deps import SessionDep, TasksRead
+from workitems.api.deps import SessionDep, TasksRead, TasksWrite
+from workitems.api.problems import status_for
 from workitems.api.responses import json_response
-from workitems.task import service
-from workitems.task.schemas import TaskOut, TaskPage
+from workitems.task import cleanup, service
+from workitems.task.models import Task
+from workitems.task.schemas import (
+    StaleReport,
+    StaleTaskOut,
+    SweepIn,
+    SweepItem,
+    SweepResult,
+    TaskOut,
+)
 
 router = APIRouter(prefix="/api/tasks/stale", tags=["cleanup"])
+
+_DONE = {
+    cleanup.SweepAction.nudge: "nudged",
+    cleanup.SweepAction.snooze: "snoozed",
+    cleanup.SweepAction.cancel: "canceled",
+}
 
 
 @router.get(
     "",
-    response_model=TaskPage,
+    response_model=StaleReport,
     summary="Active tasks with no update in `days`, and on-hold tasks held longer than "
-    "`hold_days`, longest-idle first, with owner and last activity (`updated_at`)",
+    "`hold_days`, longest-idle first, with owner, last activity and last nudge; snoozed "
+    "tasks are left out until their snooze ends",
 )
 def list_stale(
     session: SessionDep,
@@ -25,5 +41,45 @@ def list_stale(
     hold_days: Annotated[int, Query(ge=1, le=3650)] = 30,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = service.MAX_PAGE,
 ) -> Response:
-    tasks = service.list_stale(session, days=days, hold_days=hold_days, limit=limit)
-    return json_response(TaskPage(items=[TaskOut.of(t) for t in tasks], next_cursor=None))
+    items = cleanup.stale_report(session, days=days, hold_days=hold_days, limit=limit)
+    return json_response(
+        StaleReport(
+            items=[
+                StaleTaskOut(
+                    **TaskOut.of(item.task).model_dump(),
+                    stale_reason=item.reason,
+                    idle_days=item.idle_days,
+                    last_nudged_at=item.last_nudged_at,
+                )
+                for item in items
+            ]
+        )
+    )
+
+
+@router.post(
+    "/sweep",
+    response_model=SweepResult,
+    summary="Nudge, snooze or cancel (with a closure note) the given tasks, with a result "
+    "per task; nothing is ever canceled without this explicit call",
+)
+def sweep(data: SweepIn, session: SessionDep, principal: TasksWrite) -> Response:
+    action = cleanup.SweepAction(data.action)
+    outcomes = cleanup.sweep(
+        session,
+        action=action,
+        ids=data.ids,
+        actor_id=principal.user_id,
+        note=data.note,
+        until=data.until,
+    )
+    items: list[SweepItem] = []
+    for ref, outcome in zip(data.ids, outcomes, strict=True):
+        if isinstance(outcome, Task):
+            items.append(SweepItem(id=ref, key=outcome.key, status=_DONE[action]))
+        else:
+            error = {"status": status_for(outcome), "title": outcome.title}
+            items.append(
+                SweepItem(id=ref, status="error", error={**error, "detail": outcome.detail})
+            )
+    return json_response(SweepResult(results=items))

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from workitems.errors import ValidationError
-from workitems.task.enums import PRIORITY_ORDER, Priority, TaskStatus
+from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskStatus
 from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel
 from workitems.task.status import ACTIVE_STATUSES
 
@@ -128,6 +128,16 @@ def count_capped(session: Session, conditions: Sequence[ColumnElement[bool]], ca
     broad query would cost a full scan, and "1000+" tells a reader just as much."""
     matching = select(Task.id).where(*conditions).limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(matching)) or 0
+
+
+def last_events(session: Session, task_ids: Sequence[int], kind: EventKind) -> dict[int, datetime]:
+    """When each task last had an event of ``kind``."""
+    rows = session.execute(
+        select(TaskEvent.task_id, func.max(TaskEvent.at))
+        .where(TaskEvent.task_id.in_(list(task_ids)), TaskEvent.kind == kind)
+        .group_by(TaskEvent.task_id)
+    )
+    return {row[0]: row[1] for row in rows}
 
 
 def events_for(session: Session, task_id: int) -> Sequence[TaskEvent]:
@@ -262,13 +272,14 @@ def open_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 
 def stale(
-    session: Session, *, idle_before: datetime, held_before: datetime, limit: int
+    session: Session, *, idle_before: datetime, held_before: datetime, today: date, limit: int
 ) -> Sequence[Task]:
     """Active tasks untouched since ``idle_before``, and on-hold tasks held since
-    ``held_before``; the longest-idle first."""
+    ``held_before``, unless snoozed past ``today``; the longest-idle first."""
     query = (
         select(Task)
         .where(status_in(ACTIVE_STATUSES))
+        .where(or_(Task.snoozed_until.is_(None), Task.snoozed_until <= today))
         .where(
             or_(
                 Task.updated_at < idle_before,

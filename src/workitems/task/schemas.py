@@ -1,7 +1,7 @@
 """Request and response shapes for tasks. Unknown fields are refused (422), not ignored."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -103,6 +103,10 @@ class TaskOut(BaseModel):
         description="Where an approved task came from: candidate, transcript, evidence."
     )
 
+    snoozed_until: date | None = Field(
+        default=None, description="Left out of the stale report until this day."
+    )
+
     @classmethod
     def of(cls, task: Task, *, today: date | None = None) -> "TaskOut":
         today = today or utc_today()
@@ -128,6 +132,7 @@ class TaskOut(BaseModel):
             status_changed_at=task.status_changed_at,
             version=task.version,
             provenance=task.provenance,
+            snoozed_until=task.snoozed_until,
         )
 
 
@@ -180,3 +185,43 @@ class CommentOut(BaseModel):
 
 class CommentList(BaseModel):
     items: list[CommentOut]
+
+
+class StaleTaskOut(TaskOut):
+    stale_reason: str = Field(
+        description="`idle` (no update in `days`) or `held` (on hold longer than `hold_days`)."
+    )
+    idle_days: int = Field(description="Days since the last update.")
+    last_nudged_at: datetime | None = Field(description="When the owner was last nudged.")
+
+
+class StaleReport(BaseModel):
+    items: list[StaleTaskOut]
+    next_cursor: str | None = None
+
+
+class SweepIn(_Input):
+    action: Literal["nudge", "snooze", "cancel"]
+    ids: list[int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+        min_length=1, max_length=500, description="Task ids or keys."
+    )
+    note: Note | None = Field(
+        default=None,
+        description="Required to cancel (the closure note); the nudge message otherwise.",
+    )
+    until: date | None = Field(
+        default=None, description="Snooze end (a future date); default: in 14 days."
+    )
+
+
+class SweepItem(BaseModel):
+    id: int | str = Field(description="The id or key as given.")
+    key: str | None = None
+    status: str = Field(description="`nudged`, `snoozed`, `canceled` or `error`.")
+    error: dict[str, Any] | None = Field(
+        default=None, description="`{status, title, detail}` when this item failed."
+    )
+
+
+class SweepResult(BaseModel):
+    results: list[SweepItem]

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workitems.clock import utc_now
+from workitems.clock import utc_now, utc_today
 from workitems.errors import NotFoundError, StaleVersionError, ValidationError
 from workitems.task import repository, status
 from workitems.task.enums import EventKind, TaskSource, TaskStatus
@@ -151,8 +151,32 @@ def list_stale(
         session,
         idle_before=now - timedelta(days=days),
         held_before=now - timedelta(days=hold_days),
+        today=now.date(),
         limit=limit,
     )
+
+
+def nudge_task(session: Session, ref: str | int, *, actor_id: int | None, note: str) -> Task:
+    """Ask the owner whether the task is still alive: a history event they see, and no
+    change to the task itself, so its last real activity stays what it was."""
+    task = _lock(session, ref, None)
+    status.check_editable(task.status)
+    _record(session, task, EventKind.nudged, actor_id, {}, note)
+    return task
+
+
+def snooze_task(
+    session: Session, ref: str | int, *, until: date, actor_id: int | None, note: str | None
+) -> Task:
+    """Leave the task out of the stale report until ``until``; recorded in its history."""
+    if until <= utc_today():
+        raise ValidationError("A snooze must end on a future date.", field="until")
+    task = _lock(session, ref, None)
+    status.check_editable(task.status)
+    old, task.snoozed_until = task.snoozed_until, until
+    changes = {"snoozed_until": {"old": _jsonable(old), "new": until.isoformat()}}
+    _record(session, task, EventKind.updated, actor_id, changes, note)
+    return task
 
 
 def update_task(

@@ -1,0 +1,1 @@
+"""Periodic work, each job named "domain.action" and run by ``workitems worker``."""

@@ -1,0 +1,109 @@
+"""The scheduled jobs, when each is due, and the claim that keeps a run single.
+
+Several worker processes may run against one database: a run is claimed by a
+compare-and-set on ``job_runs.started_at``, so exactly one worker's update matches.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_now
+from workitems.db import session_scope
+from workitems.jobs.models import JobRun
+from workitems.task import cleanup
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    #: Weekday (Monday = 0) and UTC time of day of each run.
+    weekday: int
+    at: time
+    run: Callable[[Session], dict[str, Any]]
+
+    def last_slot(self, now: datetime) -> datetime:
+        """The latest scheduled moment at or before ``now``."""
+        days_back = (now.weekday() - self.weekday) % 7
+        slot = datetime.combine(now.date() - timedelta(days=days_back), self.at, now.tzinfo)
+        return slot if slot <= now else slot - timedelta(days=7)
+
+    def is_due(self, last_started: datetime | None, now: datetime) -> bool:
+        return last_started is None or last_started < self.last_slot(now)
+
+
+def weekly_cleanup(session: Session) -> dict[str, Any]:
+    """The stale report, with a nudge for each owner not nudged in the last week."""
+    items = cleanup.stale_report(session)
+    nudged = cleanup.nudge_stale(session, items, actor_id=None)
+    by_owner: dict[str, int] = {}
+    for item in items:
+        owner = item.task.assignee.email if item.task.assignee else "(no owner)"
+        by_owner[owner] = by_owner.get(owner, 0) + 1
+    for owner, count in sorted(by_owner.items()):
+        log.info("cleanup: %s has %d stale task(s)", owner, count)
+    return {"stale": len(items), "nudged": len(nudged), "by_owner": by_owner}
+
+
+JOBS: tuple[Job, ...] = (
+    Job("cleanup.weekly_report", weekday=0, at=time(8, 0), run=weekly_cleanup),
+)
+
+
+def run_due(engine: Engine, *, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+    """Run every job due at ``now`` that this process manages to claim; their results."""
+    now = now or utc_now()
+    results: dict[str, dict[str, Any]] = {}
+    for job in JOBS:
+        if _claim(engine, job, now):
+            results[job.name] = _run(engine, job)
+    return results
+
+
+def _claim(engine: Engine, job: Job, now: datetime) -> bool:
+    with session_scope(engine) as session:
+        run = session.get(JobRun, job.name)
+        if run is None:
+            run = JobRun(name=job.name)
+            try:
+                with session.begin_nested():
+                    session.add(run)
+            except IntegrityError:
+                return False  # another worker created it; it will claim this slot
+        if not job.is_due(run.started_at, now):
+            return False
+        previous = (
+            JobRun.started_at.is_(None)
+            if run.started_at is None
+            else (JobRun.started_at == run.started_at)
+        )
+        claimed = session.execute(
+            update(JobRun).where(JobRun.name == job.name, previous).values(started_at=now)
+        )
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def _run(engine: Engine, job: Job) -> dict[str, Any]:
+    try:
+        with session_scope(engine) as session:
+            result = job.run(session)
+        ok = True
+    except Exception as exc:  # a job's failure is recorded, never the worker's end
+        log.exception("job %s failed", job.name)
+        result, ok = {"error": str(exc)}, False
+    with session_scope(engine) as session:
+        session.execute(
+            update(JobRun)
+            .where(JobRun.name == job.name)
+            .values(finished_at=utc_now(), ok=ok, result=result)
+        )
+    log.info("job %s finished: %s", job.name, result)
+    return result
