@@ -221,6 +221,13 @@ class TestIndexFollowsWrites:
         )
         assert titles(session, "agenda sent is:closed", ana) == {"Prepare the retreat agenda"}
 
+    def test_any_change_moves_a_task_to_the_top(self, session: Session, ana: User) -> None:
+        first = make_task(session, actor=ana, title="Sharpen the pencils")
+        make_task(session, actor=ana, title="Sharpen the knives")
+        tasks.assign_task(session, first.id, assignee=ana.id, actor_id=ana.id)
+        page = search_tasks(session, "sharpen", viewer_id=ana.id)
+        assert [t.title for t in page.items] == ["Sharpen the pencils", "Sharpen the knives"]
+
 
 class TestPaging:
     def test_pages_are_stable_while_tasks_change(self, session: Session, ana: User) -> None:

@@ -7,7 +7,7 @@ from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine
 
 #: Kept by the search migration's triggers, not by the models: autogenerate leaves them be.
-SEARCH_INDEX_OBJECTS = ("tasks_fts", "search_vector", "ix_tasks_search_vector")
+SEARCH_INDEX_OBJECTS = ("tasks_fts", "search_", "ix_tasks_search_vector")
 
 
 def include_object(obj: object, name: str | None, *_args: object) -> bool:

@@ -7,12 +7,22 @@ CLI, a bulk import or a migration.
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
 from workitems.search.query import TextTerm
+from workitems.task.models import Task
+
+
+@dataclass(frozen=True)
+class Recent:
+    """``(task, position)`` rows, newest first, and the position column to page on."""
+
+    query: Select[Task, int]
+    position: ColumnElement[int]
 
 
 class TextSearch(Protocol):
@@ -20,6 +30,16 @@ class TextSearch(Protocol):
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
     ) -> ColumnElement[bool]:
         """Tasks containing every positive term and none of the negative ones."""
+
+    def recent(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> "Recent | None":
+        """``(task, position)`` of the matches, most recently updated first, where the
+        engine can stream them in that order from its index (``WHERE position < cursor``
+        pages on); ``None`` where the general task listing serves better."""
 
     def ranked_pool(
         self,

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Float, Select, bindparam, func, literal_co
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
 from workitems.search.sqlite import too_expensive
 from workitems.task.models import Task
@@ -63,6 +64,16 @@ class PostgresSearch:
             return matched
         unmatched: ColumnElement[bool] = not_(VECTOR.op("@@")(_any_of(negative)))
         return unmatched
+
+    def recent(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> "Recent | None":
+        """The planner already walks ``(updated_at, id)`` checking the tsvector per row
+        when a word is common, and reads the GIN index when it is rare."""
+        return None
 
     def ranked_pool(
         self,

@@ -15,13 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
 from workitems.errors import ValidationError
 from workitems.search import filters
-from workitems.search.interface import engine_for
+from workitems.search.interface import Recent, engine_for
 from workitems.search.query import ParsedQuery, parse
 from workitems.task import repository
 from workitems.task.models import Task
@@ -65,22 +65,26 @@ def search_tasks(
     parsed = parse(q)
     where = _where(session, parsed, viewer_id, now)
     engine = engine_for(session)
+    positive, negative = parsed.positive_text, parsed.negative_text
+    if not positive:
+        sort = SearchSort.updated
     with engine.guard(session, timeout_ms):
-        if sort is SearchSort.relevance and parsed.positive_text:
-            pool = engine.ranked_pool(
-                parsed.positive_text, parsed.negative_text, where, RELEVANCE_POOL
-            )
-            items, next_cursor = _relevance_page(session, pool, cursor, limit)
-        else:
-            sort = SearchSort.updated
-            if parsed.text:
-                where.append(engine.matches(parsed.positive_text, parsed.negative_text))
-            items, next_cursor = repository.list_page(
-                session, _ANY_STATUS, sort=Sort(), cursor=cursor, limit=limit, extra=where
-            )
+        recent = engine.recent(positive, negative, where) if positive else None
         if sort is SearchSort.relevance:
-            where.append(engine.matches(parsed.positive_text, parsed.negative_text))
-        count = repository.count_capped(session, where, COUNT_CAP)
+            pool = engine.ranked_pool(positive, negative, where, RELEVANCE_POOL)
+            items, next_cursor = _relevance_page(session, pool, cursor, limit)
+        elif recent is not None:
+            items, next_cursor = _recent_page(session, recent, cursor, limit)
+        if recent is not None:
+            count = _count_recent(session, recent)
+        else:
+            if parsed.text:
+                where.append(engine.matches(positive, negative))
+            if sort is SearchSort.updated:
+                items, next_cursor = repository.list_page(
+                    session, _ANY_STATUS, sort=Sort(), cursor=cursor, limit=limit, extra=where
+                )
+            count = repository.count_capped(session, where, COUNT_CAP)
     return SearchPage(items, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
 
 
@@ -144,24 +148,68 @@ def _relevance_page(
     return items, _encode(float(last_score), items[-1].id)
 
 
+def _recent_page(
+    session: Session, recent: Recent, cursor: str | None, limit: int
+) -> tuple[Sequence[Task], str | None]:
+    query = recent.query
+    if cursor:
+        query = query.where(recent.position < _decode_position(cursor))
+    rows = session.execute(query.limit(limit + 1)).unique().all()
+    items = [row[0] for row in rows[:limit]]
+    if len(rows) <= limit:
+        return items, None
+    return items, _encode_payload(["recent", rows[limit - 1][1]])
+
+
+def _count_recent(session: Session, recent: Recent) -> int:
+    # Counted newest first, like the page: recent matches are the likeliest to pass the
+    # filters (most old work is closed), so the cap is reached after the fewest rows.
+    matching = recent.query.with_only_columns(recent.position).limit(COUNT_CAP + 1)
+    return session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+
+
+def _decode_position(cursor: str) -> int:
+    payload = _decode_payload(cursor)
+    if len(payload) != 2 or payload[0] != "recent" or not isinstance(payload[1], int):
+        raise ValidationError(
+            "This cursor was made for another query or sort; pass back `next_cursor` as "
+            "given, with the same q and sort.",
+            field="cursor",
+        )
+    return payload[1]
+
+
+def _encode_payload(payload: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode_payload(cursor: str) -> list[Any]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, TypeError):
+        payload = None
+    if not isinstance(payload, list):
+        raise ValidationError(
+            "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
+        )
+    return payload
+
+
 def _encode(score: float, last_id: int) -> str:
-    payload = json.dumps([SearchSort.relevance.value, score, last_id])
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return _encode_payload([SearchSort.relevance.value, score, last_id])
 
 
 def _decode(cursor: str) -> tuple[float, int]:
-    bad = ValidationError(
-        "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
-    )
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        sort, score, last_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise bad from None
-    if sort != SearchSort.relevance.value:
+    payload = _decode_payload(cursor)
+    if len(payload) != 3 or payload[0] != SearchSort.relevance.value:
         raise ValidationError(
-            f"This cursor was made for sort {sort!r}, not 'relevance'.", field="cursor"
+            "This cursor was made for another sort, not 'relevance'; pass back "
+            "`next_cursor` as given, with the same q and sort.",
+            field="cursor",
         )
+    _, score, last_id = payload
     if not isinstance(score, int | float) or not isinstance(last_id, int):
-        raise bad
+        raise ValidationError(
+            "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
+        )
     return float(score), last_id

@@ -1,4 +1,9 @@
-"""SQLite FTS5: the ``tasks_fts`` table (rowid = task id), ranked with bm25.
+"""SQLite FTS5: the ``tasks_fts`` table, ranked with bm25.
+
+Its rowid is an activity sequence, renewed whenever the task changes (see the
+``search_recency_order`` migration), and ``task_id`` maps a row back to its task. FTS5 hands
+matches over in rowid order, so "most recently updated first" streams straight from the
+index and stops after one page, however common the word.
 
 Terms are always quoted before they reach ``MATCH``, so user text can never be read as FTS5
 syntax (``NEAR``, column filters, ``^``); a prefix term becomes ``"word"*``.
@@ -25,10 +30,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workitems.errors import QueryTooExpensiveError
+from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
 from workitems.task.models import Task
 
-FTS = table_("tasks_fts", column("rowid", Integer))
+FTS = table_("tasks_fts", column("rowid", Integer), column("task_id", Integer))
 
 #: bm25 column weights: a word in the title counts ten times one in the body.
 TITLE_WEIGHT = 10.0
@@ -60,10 +66,27 @@ class SqliteSearch:
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
     ) -> ColumnElement[bool]:
         if positive:
-            ids = select(FTS.c.rowid).where(_match(match_expression(positive, negative)))
+            ids = select(FTS.c.task_id).where(_match(match_expression(positive, negative)))
             return Task.id.in_(ids)
-        excluded = select(FTS.c.rowid).where(_match(match_expression(negative, ())))
+        excluded = select(FTS.c.task_id).where(_match(match_expression(negative, ())))
         return Task.id.not_in(excluded)
+
+    def recent(
+        self,
+        positive: Sequence[TextTerm],
+        negative: Sequence[TextTerm],
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> "Recent | None":
+        """Matches newest first, with their position (the FTS rowid) for the cursor."""
+        query = (
+            select(Task, FTS.c.rowid)
+            .select_from(FTS)
+            .join(Task, Task.id == FTS.c.task_id)
+            .where(_match(match_expression(positive, negative)))
+            .where(*conditions)
+            .order_by(FTS.c.rowid.desc())
+        )
+        return Recent(query, FTS.c.rowid)
 
     def ranked_pool(
         self,
@@ -73,15 +96,15 @@ class SqliteSearch:
         size: int,
     ) -> Select[int, float]:
         # bm25 is lower for better matches; negated so that higher is better everywhere.
-        bm25 = f"bm25(tasks_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+        bm25 = f"bm25(tasks_fts, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT})"
         score: ColumnElement[float] = -literal_column(bm25, Float)
         return (
             select(Task.id.label("id"), score.label("score"))
             .select_from(FTS)
-            .join(Task, Task.id == FTS.c.rowid)
+            .join(Task, Task.id == FTS.c.task_id)
             .where(_match(match_expression(positive, negative)))
             .where(*conditions)
-            .order_by(Task.updated_at.desc(), Task.id.desc())
+            .order_by(FTS.c.rowid.desc())
             .limit(size)
         )
 

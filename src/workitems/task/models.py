@@ -15,9 +15,13 @@ KEY_PREFIX = "WI-"
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_updated_at_id", "updated_at", "id"),
+        # Lists walk this newest first; status and due date ride along so the usual
+        # filters (active, overdue) and capped counts never read a table row.
+        Index("ix_tasks_updated_at_id_status", "updated_at", "id", "status", "due_date"),
         Index("ix_tasks_status_updated_at", "status", "updated_at"),
         Index("ix_tasks_assignee_id_status", "assignee_id", "status"),
+        # Someone's work, newest first, with the status filter read from the index.
+        Index("ix_tasks_assignee_id_updated_at", "assignee_id", "updated_at", "status"),
         Index("ix_tasks_due_date", "due_date"),
         # The dashboard's three reads, each answered from an index alone.
         Index("ix_tasks_dashboard", "status", "priority", "assignee_id", "due_date"),

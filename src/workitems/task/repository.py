@@ -125,8 +125,18 @@ def list_page(
 
 def count_capped(session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
     """How many tasks match, counting no further than ``cap + 1``: an exact total of a
-    broad query would cost a full scan, and "1000+" tells a reader just as much."""
-    matching = select(Task.id).where(*conditions).limit(cap + 1).subquery()
+    broad query would cost a full scan, and "1000+" tells a reader just as much.
+
+    Counted newest first, as lists are read: recent work is the likeliest to pass an
+    active-status filter, so a broad query reaches the cap after the fewest rows (unordered,
+    SQLite may walk an index of mostly closed rows instead)."""
+    matching = (
+        select(Task.id)
+        .where(*conditions)
+        .order_by(Task.updated_at.desc(), Task.id.desc())
+        .limit(cap + 1)
+        .subquery()
+    )
     return session.scalar(select(func.count()).select_from(matching)) or 0
 
 
