@@ -16,6 +16,7 @@ from workitems.staging.enums import ReviewState
 from workitems.staging.models import Candidate
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
+from workitems.task.repository import status_in
 from workitems.task.status import ACTIVE_STATUSES
 from workitems.user.models import User
 
@@ -120,7 +121,7 @@ def _age_percentile(session: Session, fraction: float, total: int, now: datetime
     rank = max(0, min(total - 1, round((1 - fraction) * (total - 1))))
     changed = session.scalar(
         select(Task.status_changed_at)
-        .where(Task.status.in_(sorted(ACTIVE_STATUSES)))
+        .where(status_in(ACTIVE_STATUSES))
         .order_by(Task.status_changed_at)
         .offset(rank)
         .limit(1)
@@ -135,18 +136,20 @@ def _throughput(session: Session, today: date) -> list[dict[str, Any]]:
     weeks = [this_monday - timedelta(weeks=n) for n in range(THROUGHPUT_WEEKS - 1, -1, -1)]
     starts = [datetime.combine(week, datetime.min.time(), tzinfo=UTC) for week in weeks]
     ends = [*starts[1:], starts[-1] + timedelta(weeks=1)]
-    per_week = [
-        func.sum(case((and_(Task.closed_at >= start, Task.closed_at < end), 1), else_=0))
-        for start, end in zip(starts, ends, strict=True)
-    ]
-    row = session.execute(
-        select(*per_week)
-        .where(Task.status == TaskStatus.completed)
-        .where(Task.closed_at >= starts[0])
-    ).one()
+    # One plain range count per week: each is an index-only count over a narrow range,
+    # cheaper than one pass evaluating eight CASE expressions per row.
     return [
-        {"week": week.isoformat(), "completed": int(count or 0)}
-        for week, count in zip(weeks, row, strict=True)
+        {
+            "week": week.isoformat(),
+            "completed": session.scalar(
+                select(func.count())
+                .select_from(Task)
+                .where(Task.status == TaskStatus.completed)
+                .where(Task.closed_at >= start, Task.closed_at < end)
+            )
+            or 0,
+        }
+        for week, start, end in zip(weeks, starts, ends, strict=True)
     ]
 
 

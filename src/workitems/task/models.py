@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workitems.clock import utc_now
@@ -10,6 +10,10 @@ from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
 from workitems.user.models import User
 
 KEY_PREFIX = "WI-"
+
+#: The active statuses as SQL, exactly as ``repository.status_in`` writes them, so both
+#: databases can prove a query of active work may use a partial index.
+ACTIVE_PREDICATE = "status NOT IN ('canceled', 'completed')"
 
 
 class Task(Base):
@@ -25,7 +29,13 @@ class Task(Base):
         Index("ix_tasks_due_date", "due_date"),
         # The dashboard's three reads, each answered from an index alone.
         Index("ix_tasks_dashboard", "status", "priority", "assignee_id", "due_date"),
-        Index("ix_tasks_status_changed_at_status", "status_changed_at", "status"),
+        # Active tasks only (most rows are closed): the aging percentiles' OFFSET probes.
+        Index(
+            "ix_tasks_active_status_changed_at",
+            "status_changed_at",
+            sqlite_where=text(ACTIVE_PREDICATE),
+            postgresql_where=text(ACTIVE_PREDICATE),
+        ),
         Index("ix_tasks_status_closed_at", "status", "closed_at"),
     )
 
