@@ -272,3 +272,34 @@ class TestWorker:
             job = session.get(JobRun, "cleanup.weekly_report")
             assert job is not None
             assert job.ok is True
+
+
+class TestSearchAndDashboard:
+    def test_search_prints_matches_and_the_count(self, run: CliRunner, engine: Engine) -> None:
+        from tests.factories import make_task, make_user
+
+        with session_scope(engine) as session:
+            ana = make_user(session, email="ana@example.com", name="Ana")
+            mine = make_task(session, actor=ana, title="Reconcile the ledger", assignee=ana.id)
+            make_task(session, actor=ana, title="Reconcile the petty cash")
+            key = mine.key
+        result = run.invoke(app, ["search", "reconcile assignee:me", "--user", "ana@example.com"])
+        assert result.exit_code == 0, result.output
+        assert key in result.output
+        assert "petty cash" not in result.output
+        assert "1 matching" in result.output
+
+        bad = run.invoke(app, ["search", "stauts:open"])
+        assert bad.exit_code == 1
+        assert "Unknown filter" in bad.output
+
+    def test_dashboard_prints_json(self, run: CliRunner, engine: Engine) -> None:
+        from tests.factories import make_task
+
+        with session_scope(engine) as session:
+            make_task(session, title="Count me")
+        result = run.invoke(app, ["dashboard"])
+        assert result.exit_code == 0, result.output
+        figures = json.loads(result.output)
+        assert figures["by_status"]["unaddressed"] == 1
+        assert len(figures["throughput"]) == 8

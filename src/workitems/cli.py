@@ -1,5 +1,6 @@
 """``workitems``: the operator's command line. Every command's help carries a worked example."""
 
+import dataclasses
 import json
 import logging
 import time
@@ -16,10 +17,14 @@ from sqlalchemy.orm import Session
 from workitems import migrate as migrations
 from workitems.auth import service as auth
 from workitems.auth.scopes import ALL_SCOPES
+from workitems.clock import utc_now
 from workitems.config import Settings
+from workitems.dashboard import build_dashboard
 from workitems.db import make_engine, session_scope
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.jobs import schedule
+from workitems.search import service as search_service
+from workitems.search.service import SearchSort
 from workitems.staging import service as staging
 from workitems.staging.enums import CandidateSource
 from workitems.staging.importing import ImportFormat, detect_format, parse
@@ -120,6 +125,57 @@ def _bootstrap(settings: Settings) -> None:
         f"  password: {created.password}\n"
         f"  token:    {raw}   (all scopes)\n"
     )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A search query, as on /api/tasks/search.")],
+    sort: Annotated[
+        SearchSort, typer.Option(help="updated (newest first) or relevance.")
+    ] = SearchSort.updated,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Rows to print.")] = 50,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Email that assignee:me stands for.")
+    ] = None,
+) -> None:
+    """Search tasks with the same language as the API and the web app.
+
+    Example: `workitems search 'invoice priority:>=high -draft' --user ana@example.com`
+    """
+    try:
+        with _unit_of_work(write=False) as session:
+            viewer = users.get_user_by_email(session, user).id if user else None
+            page = search_service.search_tasks(
+                session, query, viewer_id=viewer, sort=sort, limit=limit
+            )
+            rows = [
+                [
+                    task.key,
+                    task.status.value,
+                    task.priority.value,
+                    task.assignee.email if task.assignee else "-",
+                    _when(task.due_date),
+                    task.title,
+                ]
+                for task in page.items
+            ]
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    if rows:
+        _print_rows(["key", "status", "priority", "owner", "due", "title"], rows)
+    shown = f"{page.count}+" if page.count_capped else str(page.count)
+    err.print(f"{shown} matching; showing {len(rows)}, sorted by {page.sort.value}")
+
+
+@app.command()
+def dashboard() -> None:
+    """Print the dashboard's figures as JSON (the same as GET /api/tasks/dashboard).
+
+    Example: `workitems dashboard | jq .by_owner`
+    """
+    with _unit_of_work(write=False) as session:
+        figures = build_dashboard(session, now=utc_now())
+    typer.echo(json.dumps(dataclasses.asdict(figures), indent=2, default=str))
 
 
 @app.command("import")
