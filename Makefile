@@ -6,7 +6,7 @@ WORKITEMS_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/post
 export WORKITEMS_TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest format bench-api bench-staging bench-extraction clean
+.PHONY: help run test lint typecheck pytest format bench-api bench-staging bench-extraction bench-search clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ bench-staging: $(VENV)/.installed-dev ## staging and approval throughput, duplic
 
 bench-extraction: $(VENV)/.installed-dev ## action-item quality on ../shared/evalset, and words/s
 	$(BIN)/python bench/extraction.py
+
+bench-search: $(VENV)/.installed-dev ## search and dashboard latency at 1M tasks, SQLite and PostgreSQL
+	$(BIN)/python bench/search.py --both
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
