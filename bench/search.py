@@ -12,16 +12,19 @@ PostgreSQL server with ``--database-url``, or on both with ``--both``:
    (1,000,000) synthetic tasks written straight through the driver, as a bulk import would
    (``executemany`` in big transactions with ``synchronous=OFF`` on SQLite, ``COPY`` on
    PostgreSQL), not one API call per task. The full-text index is kept by the database's
-   own triggers, so the load time includes indexing. Titles, descriptions, comments and
-   closure notes come from combinatorial vocabularies with Zipf-like weights, so some words
-   are in a large share of tasks and others (customers, project code names, ticket numbers,
-   error codes) in a handful. About 72% of the tasks are closed, as in a team database a
-   couple of years old; ~30% carry one or two of 30 labels, ~15% have one to three
-   comments; owners, priorities, due dates, sources, and created/updated/status-changed
-   times spread over two years. A few hundred staged candidates feed the dashboard's queue
-   figures. PostgreSQL then gets ``VACUUM ANALYZE`` (what autovacuum does after a bulk
-   insert), timed apart. It prints tasks/s (data generation in Python is excluded, the
-   trigger-maintained index is included) and the database size.
+   own triggers, so the load time includes indexing. Ids follow creation time and rows are
+   written in order of their last change, as in a database grown through the application
+   (SQLite's index numbers its rows by activity, so the write order matters). Titles,
+   descriptions, comments and closure notes come from combinatorial vocabularies with
+   Zipf-like weights, so some words are in a large share of tasks and others (customers,
+   project code names, ticket numbers, error codes) in a handful. About 72% of the tasks
+   are closed, as in a team database a couple of years old; ~30% carry one or two of 30
+   labels, ~15% have one to three comments; owners, priorities, due dates, sources, and
+   created/updated/status-changed times spread over two years. A few hundred staged
+   candidates feed the dashboard's queue figures. PostgreSQL then gets ``VACUUM ANALYZE``
+   (what autovacuum does after a bulk insert), timed apart. It prints tasks/s (data
+   generation in Python is excluded, the trigger-maintained index is included) and the
+   database size.
 2. Queries. ``--queries`` (300) deterministic queries in the filter language, in three
    categories: text only (common words, two common words, rare words, quoted phrases,
    negation, a few that match nothing), text with filters, and filters only (including
@@ -424,6 +427,8 @@ class Chunk:
     comments: list[tuple[Any, ...]] = field(default_factory=list)
 
 
+#: Positions in a task row (``COLUMNS["tasks"]``).
+CREATED, UPDATED = 11, 12
 COLUMNS: dict[str, tuple[str, ...]] = {
     "tasks": (
         "id", "title", "description", "status", "priority", "assignee_id", "due_date",
@@ -536,11 +541,15 @@ class Generator:
         }
         return re.sub(r"\{(\w+)\}", lambda m: str(slots[m.group(1)]()), template)
 
-    def chunk(self, first_id: int, count: int, sample_every: int) -> Chunk:
+    def generate(self, count: int, sample_every: int) -> list[Chunk]:
+        """``count`` tasks in chunks, in the order a database grown through the application
+        wrote them: ids follow creation time, and rows are written in order of their last
+        change (``updated_at``), so each task's last write comes in its place in time (the
+        SQLite index's activity sequence depends on that, as it would in production)."""
         rng, now, today = self.rng, self.now, self.today
         horizon = HORIZON_DAYS * 86_400.0
-        out = Chunk()
-        for task_id in range(first_id, first_id + count):
+        records: list[tuple[list[Any], list[str], list[tuple[Any, ...]]]] = []
+        for _ in range(count):
             status = self.status()
             final = status not in ACTIVE
             # Old active work is rarer than old closed work: most of it got closed.
@@ -569,43 +578,56 @@ class Generator:
                 note = self.fill(rng.choice(COMPLETED_NOTES))
             elif status is TaskStatus.canceled:
                 note = self.fill(rng.choice(CANCELED_NOTES))
-            out.tasks.append(
-                (
-                    task_id,
-                    title,
-                    description,
-                    status.value,
-                    self.priority().value,
-                    self.owner() if owned else None,
-                    due,
-                    self.source().value,
-                    self.owner(),
-                    note,
-                    closed,
-                    created,
-                    updated,
-                    changed,
-                    1,
-                )
-            )
+            task = [
+                0,  # the id, once every task is made
+                title,
+                description,
+                status.value,
+                self.priority().value,
+                self.owner() if owned else None,
+                due,
+                self.source().value,
+                self.owner(),
+                note,
+                closed,
+                created,
+                updated,
+                changed,
+                1,
+            ]
+            labels: list[str] = []
             if rng.random() < 0.3:
-                first = self.label()
-                out.labels.append((task_id, first))
+                labels.append(self.label())
                 if rng.random() < 0.4:
                     second = self.label()
-                    if second != first:
-                        out.labels.append((task_id, second))
+                    if second != labels[0]:
+                        labels.append(second)
+            comments: list[tuple[Any, ...]] = []
             if rng.random() < 0.15:
                 for _ in range(rng.choice((1, 1, 2, 3))):
-                    self.comment_id += 1
                     at = created + (updated - created) * rng.random()
-                    body = self.fill(rng.choice(COMMENTS))
-                    out.comments.append((self.comment_id, task_id, self.owner(), body, at))
+                    comments.append((self.owner(), self.fill(rng.choice(COMMENTS)), at))
+            records.append((task, labels, comments))
+        records.sort(key=lambda r: r[0][CREATED])
+        for task_id, (task, _, _) in enumerate(records, start=1):
+            task[0] = task_id
             if task_id % sample_every == 0:
-                self.sample.titles.append(title)
-                self.sample.codes.extend(re.findall(r"Project (\w+)", f"{title} {description}"))
-                self.sample.tickets.extend(re.findall(r"#\d+", f"{title} {description}"))
-        return out
+                text = f"{task[1]} {task[2]}"
+                self.sample.titles.append(task[1])
+                self.sample.codes.extend(re.findall(r"Project (\w+)", text))
+                self.sample.tickets.extend(re.findall(r"#\d+", text))
+        records.sort(key=lambda r: (r[0][UPDATED], r[0][0]))
+        chunks: list[Chunk] = []
+        for first in range(0, len(records), CHUNK):
+            out = Chunk()
+            for task, labels, comments in records[first : first + CHUNK]:
+                out.tasks.append(tuple(task))
+                out.labels.extend((task[0], label) for label in labels)
+                for author, body, at in comments:
+                    self.comment_id += 1
+                    out.comments.append((self.comment_id, task[0], author, body, at))
+            chunks.append(out)
+        return chunks
 
 
 # --------------------------------------------------------------------------- load
@@ -733,20 +755,22 @@ def load(opts: Options, url: str, members: list[Member], now: datetime) -> tuple
         loader = Loader(engine)
         try:
             step = max(1, opts.tasks // 10)
-            for first in range(1, opts.tasks + 1, CHUNK):
+            started = time.perf_counter()
+            chunks = gen.generate(opts.tasks, sample_every)
+            generate = time.perf_counter() - started
+            print(f"  generated {opts.tasks:,} tasks in {generate:.1f} s", flush=True)
+            done = 0
+            for chunk in chunks:
                 started = time.perf_counter()
-                chunk = gen.chunk(first, min(CHUNK, opts.tasks + 1 - first), sample_every)
-                generated = time.perf_counter()
                 loader.write(chunk)
-                generate += generated - started
-                write += time.perf_counter() - generated
+                write += time.perf_counter() - started
                 labels += len(chunk.labels)
                 comments += len(chunk.comments)
-                done = first + len(chunk.tasks) - 1
-                if done // step != (first - 1) // step or done == opts.tasks:
+                before, done = done, done + len(chunk.tasks)
+                if done // step != before // step or done == opts.tasks:
                     print(
                         f"  {done:>9,} tasks loaded, {write:6.1f} s in the database "
-                        f"({done / write:,.0f} tasks/s), {generate:5.1f} s generating",
+                        f"({done / write:,.0f} tasks/s)",
                         flush=True,
                     )
             started = time.perf_counter()
@@ -865,6 +889,12 @@ class MixBuilder:
                 words.insert(0, word)
         return words
 
+    def labels(self, n: int) -> set[str]:
+        chosen: set[str] = set()
+        while len(chosen) < n:
+            chosen.add(self.label())
+        return chosen
+
     def rare(self) -> str:
         rng, sample = self.rng, self.sample
         roll = rng.random()
@@ -895,7 +925,7 @@ class MixBuilder:
             lambda: "assignee:none",
             lambda: f"assignee:{rng.choice(self.members).email}",
             lambda: f"label:{self.label()}",
-            lambda: f"label:{self.label()},{self.label()}",
+            lambda: f"label:{','.join(sorted(self.labels(2)))}",
             lambda: f"due:<{(today + timedelta(days=rng.choice((7, 14, 30)))).isoformat()}",
             lambda: rng.choice(["due:<7d", "due:>=today", "due:none"]),
             lambda: "overdue:true",
@@ -924,7 +954,7 @@ class MixBuilder:
             ("two words", lambda: " ".join(self.distinct(2))),
             ("rare word", self.rare),
             ("phrase", self.phrase),
-            ("negation", lambda: f"{self.common()} -{self.word()}"),
+            ("negation", lambda: "{1} -{0}".format(*self.distinct(2))),
             ("three words", lambda: " ".join(self.distinct(3))),
             ("prefix", lambda: f"{self.common()[:4]}*"),
             ("no match", lambda: rng.choice(NO_MATCH)),
