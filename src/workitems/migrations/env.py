@@ -6,12 +6,12 @@ from workitems import models
 from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine
 
-#: Made by raw SQL in migrations (search triggers, a partial index), not by the models:
-#: autogenerate leaves them be.
+#: Made by raw SQL in migrations (the search index and its triggers, one database's own
+#: indexes), not by the models: autogenerate leaves them be.
 SEARCH_INDEX_OBJECTS = (
     "tasks_fts",
     "search_",
-    "ix_tasks_search_vector",
+    "ix_tasks_search_",
     "ix_tasks_active_updated_at",
 )
 

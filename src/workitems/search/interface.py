@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from workitems.search.query import TextTerm
 from workitems.task.models import Task
+from workitems.task.repository import Plan
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Recent:
 
 
 class TextSearch(Protocol):
+    #: Whether capped counts run newest first (see ``repository.count_capped``).
+    counts_newest_first: bool
+
+    def plan(self, *, many: bool) -> Plan | None:
+        """How to read a page once the capped count says whether ``many`` rows match."""
+
     def matches(
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
     ) -> ColumnElement[bool]:
@@ -47,6 +54,7 @@ class TextSearch(Protocol):
         negative: Sequence[TextTerm],
         conditions: Sequence[ColumnElement[bool]],
         size: int,
+        plan: Plan | None,
     ) -> Select[int, float]:
         """``(id, score)`` of the ``size`` most recently updated matches, higher score
         better: relevance ranks within this bounded pool, never over every match."""

@@ -69,22 +69,33 @@ def search_tasks(
     if not positive:
         sort = SearchSort.updated
     with engine.guard(session, timeout_ms):
+        # Count first: how many match is what tells the two good plans apart.
         recent = engine.recent(positive, negative, where) if positive else None
-        if sort is SearchSort.relevance:
-            pool = engine.ranked_pool(positive, negative, where, RELEVANCE_POOL)
-            items, next_cursor = _relevance_page(session, pool, cursor, limit)
-        elif recent is not None:
-            items, next_cursor = _recent_page(session, recent, cursor, limit)
+        matching = list(where)
         if recent is not None:
             count = _count_recent(session, recent)
         else:
             if parsed.text:
-                where.append(engine.matches(positive, negative))
-            if sort is SearchSort.updated:
-                items, next_cursor = repository.list_page(
-                    session, _ANY_STATUS, sort=Sort(), cursor=cursor, limit=limit, extra=where
-                )
-            count = repository.count_capped(session, where, COUNT_CAP)
+                matching.append(engine.matches(positive, negative))
+            count = repository.count_capped(
+                session, matching, COUNT_CAP, newest_first=engine.counts_newest_first
+            )
+        plan = engine.plan(many=count > COUNT_CAP)
+        if sort is SearchSort.relevance:
+            pool = engine.ranked_pool(positive, negative, where, RELEVANCE_POOL, plan)
+            items, next_cursor = _relevance_page(session, pool, cursor, limit)
+        elif recent is not None:
+            items, next_cursor = _recent_page(session, recent, cursor, limit)
+        else:
+            items, next_cursor = repository.list_page(
+                session,
+                _ANY_STATUS,
+                sort=Sort(),
+                cursor=cursor,
+                limit=limit,
+                extra=matching,
+                plan=plan,
+            )
     return SearchPage(items, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
 
 

@@ -1,7 +1,7 @@
 """SQLite FTS5: the ``tasks_fts`` table, ranked with bm25.
 
 Its rowid is an activity sequence, renewed whenever the task changes (see the
-``search_recency_order`` migration), and ``task_id`` maps a row back to its task. FTS5 hands
+``search_recency_order`` migration), and ``tasks.search_seq`` points at a task's row. FTS5 hands
 matches over in rowid order, so "most recently updated first" streams straight from the
 index and stops after one page, however common the word.
 
@@ -33,8 +33,14 @@ from workitems.errors import QueryTooExpensiveError
 from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
 from workitems.task.models import Task
+from workitems.task.repository import Plan
 
 FTS = table_("tasks_fts", column("rowid", Integer), column("task_id", Integer))
+#: The task's current FTS rowid. Joining on it (not on the FTS row's ``task_id``, which
+#: FTS5 must fetch from its content table) lets SQLite check status, owner, priority and
+#: due date in the small covering index ``ix_tasks_search_seq``: counting a common word's
+#: matches for one owner went from 700 ms to 43 ms at a million tasks.
+SEQ: ColumnElement[int] = literal_column("tasks.search_seq", Integer)
 
 #: bm25 column weights: a word in the title counts ten times one in the body.
 TITLE_WEIGHT = 10.0
@@ -62,14 +68,22 @@ def _match(expression: str) -> ColumnElement[bool]:
 
 
 class SqliteSearch:
+    counts_newest_first = True
+
+    def plan(self, *, many: bool) -> Plan | None:
+        """Many matches: walk the newest-first list index (SQLite otherwise reads a
+        low-selectivity index such as ``due_date IS NULL`` and sorts). A few: its own
+        choice, since a filter it cannot index would otherwise mean a full table scan."""
+        return Plan.walk_newest if many else None
+
     def matches(
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
     ) -> ColumnElement[bool]:
         if positive:
-            ids = select(FTS.c.task_id).where(_match(match_expression(positive, negative)))
-            return Task.id.in_(ids)
-        excluded = select(FTS.c.task_id).where(_match(match_expression(negative, ())))
-        return Task.id.not_in(excluded)
+            rows = select(FTS.c.rowid).where(_match(match_expression(positive, negative)))
+            return SEQ.in_(rows)
+        excluded = select(FTS.c.rowid).where(_match(match_expression(negative, ())))
+        return SEQ.not_in(excluded)
 
     def recent(
         self,
@@ -81,7 +95,7 @@ class SqliteSearch:
         query = (
             select(Task, FTS.c.rowid)
             .select_from(FTS)
-            .join(Task, Task.id == FTS.c.task_id)
+            .join(Task, FTS.c.rowid == SEQ)
             .where(_match(match_expression(positive, negative)))
             .where(*conditions)
             .order_by(FTS.c.rowid.desc())
@@ -94,6 +108,7 @@ class SqliteSearch:
         negative: Sequence[TextTerm],
         conditions: Sequence[ColumnElement[bool]],
         size: int,
+        plan: Plan | None,
     ) -> Select[int, float]:
         # bm25 is lower for better matches; negated so that higher is better everywhere.
         bm25 = f"bm25(tasks_fts, 0.0, {TITLE_WEIGHT}, {BODY_WEIGHT})"
@@ -101,7 +116,7 @@ class SqliteSearch:
         return (
             select(Task.id.label("id"), score.label("score"))
             .select_from(FTS)
-            .join(Task, Task.id == FTS.c.task_id)
+            .join(Task, FTS.c.rowid == SEQ)
             .where(_match(match_expression(positive, negative)))
             .where(*conditions)
             .order_by(FTS.c.rowid.desc())

@@ -34,6 +34,19 @@ from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabe
 from workitems.task.status import ACTIVE_STATUSES
 
 FAR_FUTURE = date(9999, 12, 31)
+UPDATED_INDEX = "ix_tasks_updated_at_id_status"
+
+
+class Plan(StrEnum):
+    """How to read a page when the caller knows how many rows match.
+
+    Planners estimate a search term's or a filter combination's selectivity badly (words
+    come in phrases; most old work is closed), and the two good plans differ by orders of
+    magnitude: a few matches are best read and then sorted, many are best found by walking
+    the newest-first index until a page is full."""
+
+    filter_then_sort = "filter_then_sort"
+    walk_newest = "walk_newest"
 
 
 class SortField(StrEnum):
@@ -103,10 +116,20 @@ def list_page(
     cursor: str | None,
     limit: int,
     extra: Sequence[ColumnElement[bool]] = (),
+    plan: Plan | None = None,
 ) -> tuple[Sequence[Task], str | None]:
-    """One page in ``sort`` order; ``extra`` conditions (search terms) narrow ``filters``."""
+    """One page in ``sort`` order; ``extra`` conditions (search terms) narrow ``filters``.
+
+    ``plan`` passes on what the caller knows and the planner cannot (how many rows match;
+    see ``Plan``)."""
     sort_expr = _sort_expression(sort.field)
     query = _filtered(select(Task), filters).where(*extra)
+    order_expr = sort_expr
+    if plan is Plan.filter_then_sort:
+        # The same value, but no index can produce it in order: read the matches, sort.
+        order_expr = func.coalesce(sort_expr, sort_expr)
+    elif plan is Plan.walk_newest and sort.field is SortField.updated:
+        query = query.with_hint(Task, f"INDEXED BY {UPDATED_INDEX}", "sqlite")
     if cursor:
         value, last_id = _decode_cursor(cursor, sort)
         if sort.descending:
@@ -114,9 +137,9 @@ def list_page(
         else:
             query = query.where(or_(sort_expr > value, and_(sort_expr == value, Task.id > last_id)))
     if sort.descending:
-        query = query.order_by(sort_expr.desc(), Task.id.desc())
+        query = query.order_by(order_expr.desc(), Task.id.desc())
     else:
-        query = query.order_by(sort_expr.asc(), Task.id.asc())
+        query = query.order_by(order_expr.asc(), Task.id.asc())
     rows = session.scalars(query.limit(limit + 1)).unique().all()
     if len(rows) <= limit:
         return rows, None
@@ -124,20 +147,20 @@ def list_page(
     return page, _encode_cursor(sort, page[-1])
 
 
-def count_capped(session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
+def count_capped(
+    session: Session, conditions: Sequence[ColumnElement[bool]], cap: int, *, newest_first: bool
+) -> int:
     """How many tasks match, counting no further than ``cap + 1``: an exact total of a
     broad query would cost a full scan, and "1000+" tells a reader just as much.
 
-    Counted newest first, as lists are read: recent work is the likeliest to pass an
-    active-status filter, so a broad query reaches the cap after the fewest rows (unordered,
-    SQLite may walk an index of mostly closed rows instead)."""
-    matching = (
-        select(Task.id)
-        .where(*conditions)
-        .order_by(Task.updated_at.desc(), Task.id.desc())
-        .limit(cap + 1)
-        .subquery()
-    )
+    ``newest_first`` counts along the list's own order (SQLite): recent work is the
+    likeliest to pass an active-status filter, so a broad query reaches the cap soonest,
+    where unordered SQLite may walk an index of mostly closed rows. PostgreSQL counts
+    best unordered, from the match set its planner picks."""
+    query = select(Task.id).where(*conditions)
+    if newest_first:
+        query = query.order_by(Task.updated_at.desc(), Task.id.desc())
+    matching = query.limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(matching)) or 0
 
 
