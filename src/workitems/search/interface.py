@@ -27,8 +27,8 @@ class Recent:
 
 
 class TextSearch(Protocol):
-    #: Whether capped counts run newest first (see ``repository.count_capped``).
-    counts_newest_first: bool
+    def count(self, session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
+        """How many tasks meet ``conditions``, counted no further than ``cap + 1``."""
 
     def plan(self, *, many: bool) -> Plan | None:
         """How to read a page once the capped count says whether ``many`` rows match."""

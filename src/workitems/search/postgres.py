@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
 from workitems.search.sqlite import too_expensive
+from workitems.task import repository
 from workitems.task.models import Task
 from workitems.task.repository import Plan
 
@@ -25,6 +26,8 @@ CONFIG: ColumnElement[Any] = literal_column("'english'::regconfig")
 VECTOR: ColumnElement[Any] = literal_column("tasks.search_vector")
 
 QUERY_CANCELED = "57014"
+#: The budget of the optimistic newest-first count (see ``PostgresSearch.count``).
+WALK_COUNT_MS = 100
 
 
 def _tsquery(term: TextTerm) -> Any:
@@ -57,7 +60,31 @@ def tsquery(positive: Sequence[TextTerm], negative: Sequence[TextTerm]) -> Any:
 
 
 class PostgresSearch:
-    counts_newest_first = False
+    def count(self, session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
+        """Newest first if that finishes within ``WALK_COUNT_MS``, else unordered.
+
+        Walking the active index newest first stops at the cap quickly when many rows
+        match, and never ends when few do; reading the match set from the GIN index is the
+        reverse. The planner cannot tell the cases apart (it misjudges phrases and
+        correlated words by a factor of a hundred), so the walk gets a short budget and
+        the match set answers when it runs out."""
+        savepoint = session.begin_nested()
+        previous = session.scalar(
+            select(
+                func.current_setting("statement_timeout"),
+                func.set_config("statement_timeout", f"{WALK_COUNT_MS}ms", True),
+            )
+        )
+        try:
+            found = repository.count_capped(session, conditions, cap, newest_first=True)
+        except OperationalError as exc:
+            savepoint.rollback()
+            if getattr(exc.orig, "sqlstate", None) != QUERY_CANCELED:
+                raise
+            return repository.count_capped(session, conditions, cap, newest_first=False)
+        session.execute(select(func.set_config("statement_timeout", previous, True)))
+        savepoint.commit()
+        return found
 
     def plan(self, *, many: bool) -> Plan | None:
         """Many matches: walk the active index newest first, checking each row's tsvector.

@@ -77,9 +77,7 @@ def search_tasks(
         else:
             if parsed.text:
                 matching.append(engine.matches(positive, negative))
-            count = repository.count_capped(
-                session, matching, COUNT_CAP, newest_first=engine.counts_newest_first
-            )
+            count = engine.count(session, matching, COUNT_CAP)
         plan = engine.plan(many=count > COUNT_CAP)
         if sort is SearchSort.relevance:
             pool = engine.ranked_pool(positive, negative, where, RELEVANCE_POOL, plan)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from workitems.errors import QueryTooExpensiveError
 from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
+from workitems.task import repository
 from workitems.task.models import Task
 from workitems.task.repository import Plan
 
@@ -68,7 +69,8 @@ def _match(expression: str) -> ColumnElement[bool]:
 
 
 class SqliteSearch:
-    counts_newest_first = True
+    def count(self, session: Session, conditions: Sequence[ColumnElement[bool]], cap: int) -> int:
+        return repository.count_capped(session, conditions, cap, newest_first=True)
 
     def plan(self, *, many: bool) -> Plan | None:
         """Many matches: walk the newest-first list index (SQLite otherwise reads a
