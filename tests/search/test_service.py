@@ -304,3 +304,34 @@ class TestCostGuard:
         assert caught.value.extensions == {"timeout_ms": 1}
         # The session is still usable afterwards, with no budget left behind.
         assert titles(session, "quarterly item 7", ana) == {"Quarterly review item 7"}
+
+
+class TestPostgresCount:
+    def test_falls_back_to_the_match_set_when_the_walk_runs_out(
+        self, session: Session, ana: User, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's own count strategy")
+        from sqlalchemy import event
+
+        monkeypatch.setattr("workitems.search.postgres.WALK_COUNT_MS", 1)
+        words = " ".join(f"term{j}" for j in range(150))
+        session.add_all(
+            Task(title=f"Quarterly review item {i}", description=words) for i in range(1500)
+        )
+        session.flush()
+        counts: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            if statement.startswith("SELECT count(*)"):
+                counts.append(statement)
+
+        connection = session.connection()
+        event.listen(connection, "before_cursor_execute", record)
+        try:
+            page = search_tasks(session, "review term7", viewer_id=ana.id, limit=5)
+        finally:
+            event.remove(connection, "before_cursor_execute", record)
+        assert (page.count, page.count_capped) == (1000, True)
+        assert len(page.items) == 5
+        assert ["ORDER BY" in statement for statement in counts] == [True, False]
