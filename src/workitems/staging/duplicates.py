@@ -8,7 +8,6 @@ refreshed incrementally from ``updated_at``; it is advisory, so every reported m
 re-read and re-scored from the database before it is shown.
 """
 
-import heapq
 import re
 import threading
 import time
@@ -91,10 +90,7 @@ class TitleIndex:
             hits.update(posting)  # counted in C: postings can hold thousands of ids
         if exclude is not None:
             hits.pop(exclude, None)
-        # Ties go to the oldest item: deterministic (not set order) and the original of a
-        # repeated title is the one to point at.
-        best = heapq.nsmallest(SHORTLIST, hits.items(), key=lambda hit: (-hit[1], hit[0]))
-        shortlist = [item_id for item_id, _ in best]
+        shortlist = [item_id for item_id, _ in hits.most_common(SHORTLIST)]
         scored = [(item_id, similarity(query, self.titles[item_id])) for item_id in shortlist]
         good = [(item_id, score) for item_id, score in scored if score >= THRESHOLD]
         good.sort(key=lambda pair: (-pair[1], pair[0]))

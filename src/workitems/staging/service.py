@@ -26,6 +26,7 @@ from workitems.errors import (
     WorkitemsError,
 )
 from workitems.staging.duplicates import (
+    SHORTLIST,
     THRESHOLD,
     TaskTitleCache,
     TitleIndex,
@@ -486,7 +487,9 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
     real_titles: dict[int, str] = {}
     for _ in range(MAX_PRUNE_ROUNDS):
         with tasks.lock:
-            task_hits = {c.id: tasks.index.matches(c.title) for c in pending}
+            # Every good hit, not only the best three: a ghost among them is pruned this
+            # round instead of hiding a real match for several.
+            task_hits = {c.id: tasks.index.matches(c.title, limit=SHORTLIST) for c in pending}
         hit_ids = {i for hits in task_hits.values() for i, _ in hits} - set(real_titles)
         real_titles.update(task_repository.open_titles(session, sorted(hit_ids)))
         ghosts = hit_ids - set(real_titles)  # closed since, or a rolled-back insert
