@@ -4,9 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 WORKITEMS_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export WORKITEMS_TEST_DATABASE_URL
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest format bench-api bench-staging bench-extraction bench-search clean
+.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
@@ -27,7 +29,15 @@ run: $(VENV)/.installed ## install, migrate and serve on http://127.0.0.1:8000 (
 	$(BIN)/workitems migrate
 	$(BIN)/workitems serve
 
-test: $(VENV)/.installed-dev ## install the dev dependencies, then ruff, mypy, import contracts and pytest
+chromium: ## install Debian's chromium for the browser tests when missing (needs root and apt)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium >/dev/null) \
+	  || echo "could not install chromium: the browser tests will skip (fail under CI=true)"; \
+	else echo "no $(CHROMIUM) and no root to install it: the browser tests will skip"; fi
+
+test: $(VENV)/.installed-dev chromium ## install the dev dependencies and chromium, then ruff, mypy, import contracts and pytest
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -1,6 +1,7 @@
 """The operator CLI against a real database (commits, so it uses ``committed_url``)."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from workitems.auth.service import authenticate
+from workitems.auth.sessions import sign_in
 from workitems.cli import app
 from workitems.db import session_scope
 from workitems.errors import AuthenticationError
@@ -303,3 +305,33 @@ class TestSearchAndDashboard:
         figures = json.loads(result.output)
         assert figures["by_status"]["unaddressed"] == 1
         assert len(figures["throughput"]) == 8
+
+
+class TestSetPassword:
+    def test_reads_the_password_from_stdin(self, run: CliRunner, engine: Engine) -> None:
+        run.invoke(app, ["users", "add", "sam@example.com", "--name", "Sam"])
+        result = run.invoke(
+            app, ["users", "set-password", "sam@example.com"], input="a long new password\n"
+        )
+        assert result.exit_code == 0, result.output
+        with session_scope(engine) as session:
+            signed_in = sign_in(
+                session,
+                email="sam@example.com",
+                password="a long new password",
+                lifetime=timedelta(days=1),
+            )
+            assert signed_in.user.email == "sam@example.com"
+
+    def test_short_password_is_refused(self, run: CliRunner) -> None:
+        run.invoke(app, ["users", "add", "sam@example.com", "--name", "Sam"])
+        result = run.invoke(app, ["users", "set-password", "sam@example.com"], input="short\n")
+        assert result.exit_code == 1
+        assert "at least 10 characters" in result.output
+
+    def test_unknown_user(self, run: CliRunner) -> None:
+        result = run.invoke(
+            app, ["users", "set-password", "who@example.com"], input="a long new password\n"
+        )
+        assert result.exit_code == 1
+        assert "who@example.com" in result.output

@@ -8,7 +8,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from workitems import __version__
+from workitems import __version__, web
 from workitems.api import (
     dashboard,
     health,
@@ -85,4 +85,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(views.router)
     app.include_router(tasks.router)
+    web.install(app)
     return app

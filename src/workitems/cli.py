@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from workitems import migrate as migrations
 from workitems.auth import service as auth
+from workitems.auth import sessions
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.config import Settings
@@ -291,6 +293,27 @@ def users_add(
         with _unit_of_work() as session:
             user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
             err.print(f"added {user.email} (id {user.id}, {user.role})")
+    except WorkitemsError as error:
+        raise _fail(error) from None
+
+
+@users_app.command("set-password")
+def users_set_password(email: Annotated[str, typer.Argument(help="The user's email.")]) -> None:
+    """Set a user's password for the web sign-in; it also ends their web sessions and
+    clears a lockout. Read from standard input when it is not a terminal (first line),
+    otherwise asked for twice without echo.
+
+    Example: `printf '%s\\n' "$NEW_PASSWORD" | workitems users set-password priya@example.com`
+    """
+    if sys.stdin.isatty():
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _unit_of_work() as session:
+            user = users.get_user_by_email(session, email)
+            sessions.set_password(session, user, password)
+            err.print(f"password set for {user.email}")
     except WorkitemsError as error:
         raise _fail(error) from None
 

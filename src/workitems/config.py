@@ -60,4 +60,9 @@ class Settings(BaseSettings):
         default="admin@localhost",
         description="Email of the admin created on first start of an empty database.",
     )
+    session_days: float = Field(
+        default=14,
+        gt=0,
+        description="How long a web sign-in lasts before the browser must sign in again.",
+    )
     log_level: str = Field(default="info", description="uvicorn log level.")

@@ -66,6 +66,16 @@ class AuthenticationError(WorkitemsError):
     title = "Unauthorized"
 
 
+class LockedOutError(AuthenticationError):
+    """Too many failed sign-ins in a row: the account refuses passwords for a while."""
+
+    title = "Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class PermissionDeniedError(WorkitemsError):
     title = "Forbidden"
 

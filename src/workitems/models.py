@@ -1,6 +1,6 @@
 """Every ORM model, imported once so Alembic and tests see the whole schema."""
 
-from workitems.auth.models import ApiToken
+from workitems.auth.models import ApiToken, WebSession
 from workitems.db import Base
 from workitems.idempotency.models import IdempotencyKey
 from workitems.jobs.models import JobRun
@@ -23,4 +23,5 @@ __all__ = [
     "TaskLabel",
     "Transcript",
     "User",
+    "WebSession",
 ]

@@ -22,6 +22,7 @@ PROBLEM_JSON = "application/problem+json"
 
 #: Most specific first: the first class the error is an instance of wins.
 STATUS_BY_ERROR: list[tuple[type[errors.WorkitemsError], int]] = [
+    (errors.LockedOutError, 429),
     (errors.AuthenticationError, 401),
     (errors.PermissionDeniedError, 403),
     (errors.NotFoundError, 404),
@@ -90,6 +91,8 @@ async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONRe
     extensions = dict(exc.extensions)
     if isinstance(exc, errors.AuthenticationError):
         headers["WWW-Authenticate"] = 'Bearer realm="workitems"'
+    if isinstance(exc, errors.LockedOutError):
+        headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, errors.StaleVersionError) and exc.current_version >= 0:
         headers["ETag"] = format_etag(exc.current_version)
     if isinstance(exc, errors.ValidationError) and exc.field:

@@ -24,4 +24,8 @@ class User(Base):
     role: Mapped[UserRole] = mapped_column(str_enum(UserRole, "user_role"), default=UserRole.member)
     is_active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    #: Consecutive failed sign-ins; a success resets it. Past a threshold each failure
+    #: locks the account for longer (see ``auth/sessions.py``).
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

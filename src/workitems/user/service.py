@@ -66,6 +66,21 @@ def deactivate_user(session: Session, email: str) -> User:
     return user
 
 
+def reactivate_user(session: Session, email: str) -> User:
+    user = get_user_by_email(session, email)
+    user.is_active = True
+    session.flush()
+    return user
+
+
+def set_aliases(session: Session, user_id: int, aliases: Iterable[str]) -> User:
+    """Replace the names a user goes by; they decide whom a transcript's "Sam" means."""
+    user = get_user(session, user_id)
+    user.aliases = _clean_aliases(aliases)
+    session.flush()
+    return user
+
+
 def lookup_assignable(session: Session, query: str, *, limit: int = 20) -> list[User]:
     """Active users matching ``query`` by name, email or alias, best match first.
 

@@ -1,0 +1,18 @@
+"""The web app: server-rendered pages over the same services as the API.
+
+Pages sign people in with a password and a session cookie (API tokens stay for machines).
+Routes parse the form, call one service function and render; ``routing.WebRoute`` turns
+domain errors into readable pages. Assets are served from ``static/``: no CDN, no build.
+"""
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from workitems.web import account, tasks, work
+from workitems.web.render import STATIC
+
+
+def install(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (account, work, tasks):
+        app.include_router(module.router)

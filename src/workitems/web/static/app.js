@@ -1,0 +1,101 @@
+// Workitems: a small progressive enhancement over plain forms. Every page works without it.
+"use strict";
+
+// A status that closes or holds a task needs a note: make the field required and say so.
+function wireStatusForms() {
+  document.querySelectorAll("select[data-needs-note]").forEach((select) => {
+    const form = select.form;
+    const note = form.querySelector('input[name="note"]');
+    if (!note) return;
+    const needs = select.dataset.needsNote.split(" ");
+    const finals = (select.dataset.final || "").split(" ");
+    const update = () => {
+      const value = select.value;
+      note.required = needs.includes(value);
+      note.placeholder = finals.includes(value)
+        ? "Closure note (required)"
+        : value === "on_hold" ? "What it waits for (required)" : "Note (optional)";
+    };
+    select.addEventListener("change", update);
+    update();
+  });
+}
+
+// Owner pickers: refine the shared <datalist> from the assignable-user lookup as people type.
+function wireLookups() {
+  const list = document.getElementById("people");
+  if (!list) return;
+  let timer = null;
+  document.querySelectorAll("input[data-lookup]").forEach((input) => {
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const response = await fetch(input.dataset.lookup + "?q=" + encodeURIComponent(input.value));
+        if (!response.ok) return;
+        const people = await response.json();
+        list.replaceChildren(...people.map((p) => {
+          const option = document.createElement("option");
+          option.value = p.email;
+          option.textContent = p.name;
+          return option;
+        }));
+      }, 150);
+    });
+  });
+}
+
+// "Load more": fetch the next page and append its rows instead of navigating away.
+function wireLoadMore() {
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("a[data-load-more]");
+    if (!link) return;
+    event.preventDefault();
+    const response = await fetch(link.href);
+    if (!response.ok) { window.location = link.href; return; }
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const target = document.getElementById(link.dataset.loadMore);
+    page.querySelectorAll("#" + link.dataset.loadMore + " > *").forEach((row) => target.append(row));
+    const next = page.querySelector("a[data-load-more]");
+    if (next) link.href = next.href; else link.remove();
+  });
+}
+
+// Staging review keys: j/k move, a approves, r opens the reject reason, e edits the title.
+function wireReviewKeys() {
+  const cards = Array.from(document.querySelectorAll(".candidate"));
+  if (!cards.length) return;
+  let index = 0;
+  const select = (i) => {
+    cards[index].classList.remove("current");
+    index = Math.max(0, Math.min(cards.length - 1, i));
+    cards[index].classList.add("current");
+    cards[index].focus();
+  };
+  cards.forEach((card, i) => card.addEventListener("focusin", () => {
+    cards[index].classList.remove("current");
+    index = i;
+    card.classList.add("current");
+  }));
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const card = cards[index];
+    if (event.key === "j") { select(index + 1); }
+    else if (event.key === "k") { select(index - 1); }
+    else if (event.key === "a") { card.querySelector("[data-approve]")?.click(); }
+    else if (event.key === "r") {
+      const details = card.querySelector("details.reject");
+      if (details) { details.open = true; details.querySelector("input")?.focus(); }
+    } else if (event.key === "e") { card.querySelector('input[name="title"]')?.focus(); }
+    else { return; }
+    event.preventDefault();
+  });
+  cards[0].classList.add("current");
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  wireStatusForms();
+  wireLookups();
+  wireLoadMore();
+  wireReviewKeys();
+});

@@ -1,0 +1,222 @@
+"""Task detail: every field editable, status changes, comments, history and provenance.
+
+Edits carry the version the page was rendered from, as the API's ``If-Match`` does: a
+stale edit changes nothing and the page shows what the other person changed, with the
+typed values kept so they can be applied again on top.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from sqlalchemy.orm import Session
+
+from workitems.api.deps import SessionDep
+from workitems.errors import StaleVersionError, WorkitemsError
+from workitems.task import service
+from workitems.task.models import Task, TaskEvent
+from workitems.task.schemas import TaskUpdate
+from workitems.task.status import allowed_targets, is_final
+from workitems.transcript.service import get_transcript
+from workitems.user import service as users
+from workitems.web.deps import PostedBy, SignedIn, Viewer
+from workitems.web.forms import blank_to_none, split_list, validated
+from workitems.web.render import redirect, render
+from workitems.web.routing import WebRoute
+from workitems.web.work import is_overdue, validated_status
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+def _back(target: str, fallback: str) -> str:
+    return target if target.startswith("/") and not target.startswith("//") else fallback
+
+
+def _page(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    task: Task,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    history = service.list_history(session, task.id)
+    context.setdefault("form", None)
+    context.setdefault("conflict", None)
+    return render(
+        request,
+        "task.html",
+        status_code=status_code,
+        viewer=viewer,
+        task=task,
+        overdue=is_overdue(task),
+        closed=is_final(task.status),
+        targets=allowed_targets(task.status),
+        history=history,
+        last_event=history[-1].id if history else 0,
+        comments=service.list_comments(session, task.id),
+        moment=_provenance(session, task),
+        people=users.lookup_assignable(session, ""),
+        describe=describe,
+        **context,
+    )
+
+
+def _provenance(session: Session, task: Task) -> dict[str, Any] | None:
+    """The transcript moment a task came from: its title, and the first quoted utterance."""
+    provenance = task.provenance or {}
+    transcript_id = provenance.get("transcript_id")
+    if not transcript_id:
+        return None
+    try:
+        transcript = get_transcript(session, int(transcript_id))
+    except WorkitemsError:
+        return None
+    evidence = list(provenance.get("evidence") or [])
+    return {"transcript": transcript, "evidence": evidence}
+
+
+@router.get("/tasks/{ref}")
+def task_detail(ref: str, request: Request, session: SessionDep, viewer: SignedIn) -> Response:
+    return _page(request, session, viewer, service.get_task(session, ref))
+
+
+@router.post("/tasks/{ref}/edit")
+def edit_task(
+    ref: str,
+    request: Request,
+    session: SessionDep,
+    viewer: PostedBy,
+    version: Annotated[int, Form()],
+    seen_event: Annotated[int, Form()],
+    title: Annotated[str, Form()],
+    description: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "none",
+    assignee: Annotated[str, Form()] = "",
+    due_date: Annotated[str, Form()] = "",
+    labels: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    form = {
+        "title": title,
+        "description": description,
+        "priority": priority,
+        "assignee": assignee,
+        "due_date": due_date,
+        "labels": labels,
+        "reason": reason,
+    }
+    try:
+        with session.begin_nested():
+            changes = validated(
+                TaskUpdate,
+                {
+                    "title": title,
+                    "description": description,
+                    "priority": priority,
+                    "assignee": blank_to_none(assignee),
+                    "due_date": blank_to_none(due_date),
+                    "labels": split_list(labels),
+                    "reason": blank_to_none(reason),
+                },
+            )
+            task = service.update_task(
+                session, ref, changes, actor_id=viewer.user_id, expected_version=version
+            )
+    except StaleVersionError as exc:
+        task = service.get_task(session, ref)
+        others = [e for e in service.list_history(session, task.id) if e.id > seen_event]
+        return _page(
+            request,
+            session,
+            viewer,
+            task,
+            status_code=409,
+            form=form,
+            conflict={"detail": exc.detail, "events": others},
+        )
+    except WorkitemsError as exc:
+        task = service.get_task(session, ref)
+        return _page(request, session, viewer, task, status_code=422, form=form, error=exc.detail)
+    return redirect(f"/tasks/{task.key}", notice=f"Saved {task.key}.")
+
+
+@router.post("/tasks/{ref}/status")
+def change_status(
+    ref: str,
+    session: SessionDep,
+    viewer: PostedBy,
+    status: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+    version: Annotated[int | None, Form()] = None,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    target = _back(back, f"/tasks/{ref}")
+    try:
+        with session.begin_nested():
+            task = service.transition_task(
+                session,
+                ref,
+                to=validated_status(status),
+                note=blank_to_none(note),
+                actor_id=viewer.user_id,
+                expected_version=version,
+            )
+    except WorkitemsError as exc:
+        return redirect(target, error=exc.detail)
+    label = {"in_progress": "in progress", "on_hold": "on hold"}.get(status, status)
+    return redirect(target, notice=f"{task.key} is now {label}.")
+
+
+@router.post("/tasks/{ref}/assign")
+def reassign(
+    ref: str,
+    session: SessionDep,
+    viewer: PostedBy,
+    assignee: Annotated[str, Form()] = "",
+    version: Annotated[int | None, Form()] = None,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    target = _back(back, f"/tasks/{ref}")
+    try:
+        with session.begin_nested():
+            task = service.assign_task(
+                session,
+                ref,
+                assignee=blank_to_none(assignee),
+                actor_id=viewer.user_id,
+                expected_version=version,
+            )
+    except WorkitemsError as exc:
+        return redirect(target, error=exc.detail)
+    owner = task.assignee.display_name if task.assignee else "nobody"
+    return redirect(target, notice=f"{task.key} is now assigned to {owner}.")
+
+
+@router.post("/tasks/{ref}/comments")
+def comment(
+    ref: str, session: SessionDep, viewer: PostedBy, body: Annotated[str, Form()] = ""
+) -> Response:
+    task = service.get_task(session, ref)
+    if not body.strip():
+        return redirect(f"/tasks/{task.key}#comments", error="Write something to comment.")
+    service.add_comment(session, task.id, body=body.strip(), author_id=viewer.user_id)
+    return redirect(f"/tasks/{task.key}#comments", notice="Comment added.")
+
+
+def describe(event: TaskEvent) -> list[tuple[str, Any, Any]]:
+    """``(field, old, new)`` rows for the timeline, users shown by name."""
+    rows = []
+    for name, change in (event.changes or {}).items():
+        if name == "comment_id":
+            continue
+        rows.append((name.replace("_", " "), _show(change.get("old")), _show(change.get("new"))))
+    return rows
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, dict) and "name" in value:
+        return value["name"]
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return "—" if value in (None, "") else value

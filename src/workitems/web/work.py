@@ -1,0 +1,213 @@
+"""The task queues: My work (the home page), All work, and the owner autocomplete."""
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from workitems.api.deps import SessionDep
+from workitems.clock import utc_today
+from workitems.errors import ValidationError, WorkitemsError
+from workitems.task import service
+from workitems.task.enums import Priority, TaskStatus
+from workitems.task.models import Task
+from workitems.task.repository import Sort, TaskFilters
+from workitems.task.schemas import TaskUpdate
+from workitems.task.status import ACTIVE_STATUSES, allowed_targets
+from workitems.user import service as users
+from workitems.web.deps import PostedBy, SignedIn
+from workitems.web.forms import blank_to_none, validated
+from workitems.web.render import redirect, render
+from workitems.web.routing import WebRoute
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+#: The order My work shows its groups in: what is moving, then what is next.
+GROUP_ORDER = (
+    TaskStatus.in_progress,
+    TaskStatus.pending,
+    TaskStatus.on_hold,
+    TaskStatus.unaddressed,
+)
+PAGE = 50
+
+
+def is_overdue(task: Task) -> bool:
+    return (
+        task.due_date is not None and task.due_date < utc_today() and task.status in ACTIVE_STATUSES
+    )
+
+
+def _groups(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
+    """Overdue work first, whatever its status; then the rest by status."""
+    overdue = [t for t in tasks if is_overdue(t)]
+    groups = [("Overdue", overdue)] if overdue else []
+    for status in GROUP_ORDER:
+        rows = [t for t in tasks if t.status == status and not is_overdue(t)]
+        if rows:
+            groups.append((status.value, rows))
+    return groups
+
+
+@router.get("/")
+def my_work(request: Request, session: SessionDep, viewer: SignedIn) -> Response:
+    tasks, more = service.list_tasks(
+        session,
+        TaskFilters(assignee_ids=[viewer.user_id]),
+        sort=Sort.parse("due"),
+        limit=service.MAX_PAGE,
+    )
+    return render(
+        request,
+        "my_work.html",
+        viewer=viewer,
+        groups=_groups(tasks),
+        count=len(tasks),
+        truncated=more is not None,
+        targets={t.id: allowed_targets(t.status) for t in tasks},
+        people=users.lookup_assignable(session, ""),
+    )
+
+
+def _filters(
+    session: SessionDep,
+    viewer: SignedIn,
+    status: Sequence[str],
+    priority: Sequence[str],
+    owner: str,
+    label: str,
+) -> TaskFilters:
+    statuses = None
+    if "all" in status:
+        statuses = list(TaskStatus)
+    elif status:
+        statuses = [TaskStatus(s) for s in status]
+    owner = owner.strip()
+    ids: list[int] = []
+    unassigned = False
+    if owner == "me":
+        ids = [viewer.user_id]
+    elif owner == "none":
+        unassigned = True
+    elif owner:
+        ids = [users.get_user_by_email(session, owner).id]
+    return TaskFilters(
+        statuses=statuses,
+        priorities=[Priority(p) for p in priority],
+        assignee_ids=ids,
+        unassigned=unassigned,
+        labels=[label.strip()] if label.strip() else [],
+    )
+
+
+@router.get("/work")
+def all_work(
+    request: Request,
+    session: SessionDep,
+    viewer: SignedIn,
+    status: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+    priority: Annotated[list[str], Query()] = [],  # noqa: B006
+    owner: str = "",
+    label: str = "",
+    sort: str = "-updated",
+    cursor: str | None = None,
+) -> Response:
+    error = None
+    tasks: Sequence[Task] = []
+    next_cursor = None
+    try:
+        filters = _filters(session, viewer, status, priority, owner, label)
+        tasks, next_cursor = service.list_tasks(
+            session, filters, sort=Sort.parse(sort), cursor=cursor, limit=PAGE
+        )
+    except (WorkitemsError, ValueError) as exc:
+        error = exc.detail if isinstance(exc, WorkitemsError) else f"Unknown filter: {exc}"
+    query = request.url.query
+    base = "&".join(p for p in query.split("&") if p and not p.startswith("cursor="))
+    return render(
+        request,
+        "all_work.html",
+        viewer=viewer,
+        tasks=tasks,
+        error=error,
+        chosen={"status": status, "priority": priority, "owner": owner, "label": label},
+        sort=sort,
+        more_url=f"/work?{base}&cursor={next_cursor}" if next_cursor else None,
+        appending=cursor is not None,
+        people=users.lookup_assignable(session, ""),
+    )
+
+
+@router.post("/work/bulk")
+def bulk_update(
+    request: Request,
+    session: SessionDep,
+    viewer: PostedBy,
+    action: Annotated[str, Form()],
+    ids: Annotated[list[str], Form()] = [],  # noqa: B006
+    owner: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "/work",
+) -> Response:
+    """Apply one change to each selected task, each in its own savepoint: one refusal
+    (a closed task, a missing note) is reported and the others still apply."""
+    target = back if back.startswith("/") and not back.startswith("//") else "/work"
+    if not ids:
+        return redirect(target, error="Select at least one task first.")
+    done: list[str] = []
+    failed: list[str] = []
+    for ref in ids:
+        try:
+            with session.begin_nested():
+                _apply_bulk(session, ref, viewer.user_id, action, owner, priority, status, note)
+            done.append(ref)
+        except WorkitemsError as exc:
+            failed.append(f"{ref}: {exc.detail}")
+    if failed:
+        return redirect(target, error=f"Updated {len(done)} of {len(ids)}. " + " ".join(failed))
+    return redirect(target, notice=f"Updated {len(done)} tasks.")
+
+
+def _apply_bulk(
+    session: SessionDep,
+    ref: str,
+    actor_id: int,
+    action: str,
+    owner: str,
+    priority: str,
+    status: str,
+    note: str,
+) -> None:
+    if action == "assign":
+        service.assign_task(session, ref, assignee=blank_to_none(owner), actor_id=actor_id)
+    elif action == "priority":
+        service.update_task(
+            session,
+            ref,
+            validated(TaskUpdate, {"priority": priority}),
+            actor_id=actor_id,
+            expected_version=None,
+        )
+    elif action == "status":
+        service.transition_task(
+            session, ref, to=validated_status(status), note=blank_to_none(note), actor_id=actor_id
+        )
+    else:
+        raise ValidationError(f"Unknown bulk action {action!r}.", field="action")
+
+
+def validated_status(value: str) -> TaskStatus:
+    try:
+        return TaskStatus(value)
+    except ValueError:
+        raise ValidationError("Choose a status.", field="status") from None
+
+
+@router.get("/ui/users")
+def user_lookup(session: SessionDep, _viewer: SignedIn, q: str = "") -> Response:
+    """The owner pickers' autocomplete: the same ranking as ``GET /api/tasks/users``."""
+    found = users.lookup_assignable(session, q[:200], limit=20)
+    return JSONResponse([{"email": user.email, "name": user.display_name} for user in found])
