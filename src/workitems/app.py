@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_path={
             staged.BULK_PATH: settings.max_bulk_body_bytes,
             transcripts.UPLOAD_PATH: settings.max_transcript_bytes,
+            web.transcripts.UPLOAD_PATH: settings.max_transcript_bytes,
         },
     )
     app.include_router(health.router)

@@ -8,11 +8,11 @@ domain errors into readable pages. Assets are served from ``static/``: no CDN, n
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from workitems.web import account, tasks, work
+from workitems.web import account, admin, dashboard, review, tasks, transcripts, work
 from workitems.web.render import STATIC
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, work, tasks):
+    for module in (account, work, tasks, review, transcripts, dashboard, admin):
         app.include_router(module.router)

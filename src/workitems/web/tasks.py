@@ -208,8 +208,8 @@ def describe(event: TaskEvent) -> list[tuple[str, Any, Any]]:
     """``(field, old, new)`` rows for the timeline, users shown by name."""
     rows = []
     for name, change in (event.changes or {}).items():
-        if name == "comment_id":
-            continue
+        if name == "comment_id" or (name == "closure_note" and change.get("new") == event.reason):
+            continue  # a comment shows in Comments; a closure note shows as the reason
         rows.append((name.replace("_", " "), _show(change.get("old")), _show(change.get("new"))))
     return rows
 

@@ -1,0 +1,171 @@
+"""Transcripts: upload a file or paste text, analyse it, read it with what it became."""
+
+import re
+from collections import defaultdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from sqlalchemy.orm import Session
+
+from workitems.api.deps import SessionDep
+from workitems.errors import ValidationError, WorkitemsError
+from workitems.staging import service as staging
+from workitems.staging.enums import ReviewState
+from workitems.transcript import analysis, service
+from workitems.transcript.formats import TranscriptFormat
+from workitems.transcript.schemas import TranscriptIn
+from workitems.web.deps import PostedBy, SignedIn, Viewer
+from workitems.web.forms import blank_to_none, validated
+from workitems.web.render import redirect, render
+from workitems.web.routing import WebRoute
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+#: The upload form's path: the app lets it carry a transcript-sized body.
+UPLOAD_PATH = "/transcripts"
+_PARTICIPANT = re.compile(
+    r"^(?P<name>[^<(]+?)\s*(?:\((?P<role>[^)]*)\))?\s*(?:<(?P<email>[^>]+)>)?$"
+)
+
+
+def parse_participants(text: str) -> list[dict[str, Any]]:
+    """One person a line: ``Name (role) <email>``, role and email optional; aliases after
+    a ``|`` (``Priya Shah <priya@example.com> | Priya, PS``)."""
+    people = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        head, _, aliases = line.partition("|")
+        if not head.strip():
+            continue
+        found = _PARTICIPANT.match(head.strip())
+        if found is None:
+            raise ValidationError(
+                f"Participants, line {number}: write 'Name (role) <email>'.",
+                field="participants",
+            )
+        person: dict[str, Any] = {"name": found["name"].strip()}
+        if found["role"]:
+            person["role"] = found["role"].strip()
+        if found["email"]:
+            person["email"] = found["email"].strip()
+        names = [a.strip() for a in aliases.split(",") if a.strip()]
+        if names:
+            person["aliases"] = names
+        people.append(person)
+    return people
+
+
+def _list_page(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    rows, _ = service.list_transcripts(session, limit=50)
+    return render(
+        request,
+        "transcripts.html",
+        status_code=status_code,
+        viewer=viewer,
+        transcripts=rows,
+        formats=list(TranscriptFormat),
+        error=error,
+        form=form or {},
+    )
+
+
+@router.get("/transcripts")
+def transcripts(request: Request, session: SessionDep, viewer: SignedIn) -> Response:
+    return _list_page(request, session, viewer)
+
+
+@router.post(UPLOAD_PATH)
+def upload(
+    request: Request,
+    session: SessionDep,
+    viewer: PostedBy,
+    title: Annotated[str, Form()] = "",
+    content: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    format: Annotated[str, Form()] = "auto",
+    meeting_date: Annotated[str, Form()] = "",
+    participants: Annotated[str, Form()] = "",
+) -> Response:
+    form = {
+        "title": title,
+        "content": content,
+        "format": format,
+        "meeting_date": meeting_date,
+        "participants": participants,
+    }
+    try:
+        text = content
+        if file is not None and file.filename:
+            try:
+                text = file.file.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError("The file is not UTF-8 text.", field="file") from None
+            title = title or file.filename
+        if not text.strip():
+            raise ValidationError("Choose a file or paste the transcript text.", field="content")
+        data = validated(
+            TranscriptIn,
+            {
+                "title": title or "Untitled transcript",
+                "content": text,
+                "format": format,
+                "meeting_date": blank_to_none(meeting_date),
+                "participants": parse_participants(participants),
+            },
+        )
+        with session.begin_nested():
+            transcript, created = service.add_transcript(session, data, actor_id=viewer.user_id)
+    except WorkitemsError as exc:
+        return _list_page(request, session, viewer, status_code=422, error=exc.detail, form=form)
+    notice = (
+        f"Stored “{transcript.title}” ({len(transcript.utterances)} utterances)."
+        if created
+        else f"This transcript was already uploaded as “{transcript.title}”."
+    )
+    return redirect(f"/transcripts/{transcript.id}", notice=notice)
+
+
+@router.get("/transcripts/{transcript_id}")
+def transcript_page(
+    transcript_id: int, request: Request, session: SessionDep, viewer: SignedIn
+) -> Response:
+    transcript = service.get_transcript(session, transcript_id)
+    candidates, _ = staging.list_candidates(
+        session, states=list(ReviewState), transcript_id=transcript.id, limit=staging.MAX_PAGE
+    )
+    became: dict[int, list[Any]] = defaultdict(list)
+    for candidate in candidates:
+        for item in candidate.evidence or []:
+            index = item.get("utterance_index")
+            if isinstance(index, int):
+                became[index].append(candidate)
+    return render(
+        request,
+        "transcript.html",
+        viewer=viewer,
+        transcript=transcript,
+        became=became,
+        candidates=candidates,
+        waiting=sum(1 for c in candidates if c.state == ReviewState.staged),
+    )
+
+
+@router.post("/transcripts/{transcript_id}/analyze")
+def analyze(transcript_id: int, session: SessionDep, viewer: PostedBy) -> Response:
+    transcript, candidates, staged = analysis.analyze_transcript(
+        session, transcript_id, actor_id=viewer.user_id
+    )
+    if not staged:
+        notice = "Already analysed with this extractor; nothing new was staged."
+    elif candidates:
+        notice = f"Found {len(candidates)} action items; review them below."
+    else:
+        notice = "No action items found in this transcript."
+    return redirect(f"/review?transcript={transcript.id}", notice=notice)

@@ -1,0 +1,299 @@
+"""The lifecycle in a real browser: Debian's Chromium, driven by Playwright, against a
+uvicorn server the test starts on a committed test database (SQLite and PostgreSQL).
+
+Playwright's own browser download cannot work here, so the tests use ``/usr/bin/chromium``
+(``make chromium`` installs it as root). Without it they skip, except under ``CI=true``,
+where they fail. Each main page is screenshotted into ``test-artifacts/``.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import Engine
+
+from tests.conftest import IN_CI
+from workitems.auth.sessions import set_password
+from workitems.db import session_scope
+from workitems.models import Base
+from workitems.staging.service import reset_duplicate_indexes
+from workitems.task.enums import Priority
+from workitems.task.schemas import TaskCreate
+from workitems.task.service import create_task
+from workitems.user.models import UserRole
+from workitems.user.service import add_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "reviewer password 1"
+TRANSCRIPT = """\
+[Priya Shah] 10:00:05
+Morning. Let's go through the launch list.
+
+[Sam Lee] 10:00:20
+The pricing page still has last year's numbers.
+
+[Priya Shah] 10:00:41
+Sam, can you update the pricing page by Friday?
+
+[Sam Lee] 10:00:52
+Yes, I'll update the pricing page by Friday.
+
+[Priya Shah] 10:01:10
+I will send the Q3 deck to finance tomorrow.
+
+[Sam Lee] 10:01:30
+Great, thanks.
+"""
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"the browser tests must run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing; install it with `make chromium` (as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(db_url: str, engine: Engine) -> Iterator[str]:
+    """A real server on its own port; the data it commits is wiped afterwards."""
+    with session_scope(engine) as session:
+        reviewer = add_user(
+            session, email="rey@example.com", name="Rey Reviewer", role=UserRole.admin
+        )
+        set_password(session, reviewer, PASSWORD)
+        for name, email in (("Priya Shah", "priya@example.com"), ("Sam Lee", "sam@example.com")):
+            add_user(session, email=email, name=name)
+        create_task(
+            session,
+            TaskCreate(
+                title="Renew the office lease", assignee=reviewer.id, priority=Priority.high
+            ),
+            actor_id=reviewer.id,
+        )
+    port = _free_port()
+    env = {**os.environ, "WORKITEMS_DATABASE_URL": db_url, "WORKITEMS_TOKEN_CACHE_SECONDS": "0"}
+    process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "workitems.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/livez", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the server did not start", pytrace=False)
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        with engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+        reset_duplicate_indexes()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def shot(db_url: str) -> Callable[[Page, str], None]:
+    """Screenshot a page into test-artifacts/, named by backend and page."""
+    backend = db_url.split(":", 1)[0].split("+", 1)[0]
+
+    def take(page: Page, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{backend}-{name}.png"), full_page=True)
+
+    return take
+
+
+def _sign_in(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Email").fill("rey@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="My work").wait_for()
+
+
+Shot = Callable[[Page, str], None]
+
+
+class TestLifecycle:
+    def test_transcript_to_closed_task(self, page: Page, shot: Shot) -> None:
+        page.goto("/")
+        shot(page, "sign-in")
+        _sign_in(page)
+
+        page.get_by_role("link", name="Transcripts").click()
+        page.get_by_label("Title").fill("Launch sync")
+        page.get_by_label("Meeting date").fill("2026-11-23")
+        page.get_by_label("…or paste the text").fill(TRANSCRIPT)
+        page.get_by_label("Participants").fill(
+            "Priya Shah <priya@example.com>\nSam Lee <sam@example.com> | Sam"
+        )
+        shot(page, "transcripts")
+        page.get_by_role("button", name="Upload").click()
+        expect(page.get_by_role("heading", name="Launch sync")).to_be_visible()
+        expect(page.locator("#u-4")).to_contain_text("send the Q3 deck to finance")
+
+        page.get_by_role("button", name="Analyse for action items").click()
+        expect(page.get_by_role("status")).to_contain_text("Found 2 action items")
+        card = page.locator("article.candidate").filter(
+            has=page.get_by_role("heading", name="Send the Q3 deck to finance")
+        )
+        expect(card.locator("mark")).to_have_text("I will send the Q3 deck to finance tomorrow.")
+        expect(card.locator("li.said .who")).to_contain_text("Priya Shah · 10:01:10")
+        shot(page, "review")
+
+        card.get_by_label("Owner").fill("rey@example.com")
+        card.get_by_role("button", name="Approve").click()
+        expect(page.get_by_role("status")).to_contain_text("Approved as WI-")
+        expect(page.locator("article.candidate")).to_have_count(1)
+
+        page.get_by_role("link", name="My work").click()
+        row = page.locator("li.task", has_text="Send the Q3 deck to finance")
+        expect(row).to_be_visible()
+        shot(page, "my-work")
+        row.get_by_label("New status").select_option("completed")
+        expect(row.get_by_label("Note for")).to_have_attribute(
+            "placeholder", "Closure note (required)"
+        )
+        row.get_by_label("Note for").fill("Sent to finance on Tuesday")
+        row.get_by_role("button", name="Set status").click()
+        expect(page.get_by_role("status")).to_contain_text("is now completed")
+        expect(page.locator("li.task", has_text="Send the Q3 deck to finance")).to_have_count(0)
+        page.goto("/work")
+        expect(page.get_by_text("Send the Q3 deck to finance")).to_have_count(0)
+
+        page.goto("/work?status=completed")
+        page.get_by_role("link", name="Send the Q3 deck to finance").click()
+        expect(page.locator(".closure")).to_contain_text("Sent to finance on Tuesday")
+        expect(page.get_by_role("link", name="see the moment")).to_have_attribute(
+            "href", re.compile(r"/transcripts/\d+#u-4")
+        )
+        shot(page, "task")
+
+
+class TestConflict:
+    def test_stale_edit_shows_the_other_change(
+        self, browser: Browser, page: Page, shot: Shot
+    ) -> None:
+        _sign_in(page)
+        page.get_by_role("link", name="Renew the office lease").click()
+        other = page.context.new_page()
+        other.goto(page.url)
+
+        other.get_by_label("Title").fill("Renew the office lease for 2027")
+        other.get_by_role("button", name="Save changes").click()
+        expect(other.get_by_role("status")).to_contain_text("Saved")
+
+        page.get_by_label("Priority").select_option("urgent")
+        page.get_by_role("button", name="Save changes").click()
+        alert = page.locator(".conflict")
+        expect(alert).to_contain_text("Someone else changed this task")
+        expect(alert).to_contain_text("Renew the office lease for 2027")
+        expect(page.get_by_label("Priority")).to_have_value("urgent")
+        shot(page, "conflict")
+
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_role("status")).to_contain_text("Saved")
+        expect(page.get_by_label("Priority")).to_have_value("urgent")
+
+
+class TestCsrf:
+    def test_forged_form_post_is_refused(self, page: Page, shot: Shot) -> None:
+        _sign_in(page)
+        page.get_by_role("link", name="Renew the office lease").click()
+        task_url = page.url
+        page.evaluate(
+            """() => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = location.pathname + "/comments";
+                const body = document.createElement("input");
+                body.name = "body";
+                body.value = "forged comment";
+                form.append(body);
+                document.body.append(form);
+                form.submit();
+            }"""
+        )
+        expect(page.get_by_role("heading", name="Form rejected")).to_be_visible()
+        shot(page, "csrf-rejected")
+        page.goto(task_url)
+        expect(page.get_by_text("forged comment")).to_have_count(0)
+
+
+class TestPages:
+    @pytest.mark.parametrize("width", [1280, 390])
+    def test_main_pages_render(self, page: Page, shot: Shot, width: int) -> None:
+        page.set_viewport_size({"width": width, "height": 900})
+        _sign_in(page)
+        for path, name in [
+            ("/", "my-work"),
+            ("/work", "all-work"),
+            ("/review", "review"),
+            ("/transcripts", "transcripts"),
+            ("/dashboard", "dashboard"),
+            ("/admin/users", "admin-users"),
+            ("/admin/tokens", "admin-tokens"),
+        ]:
+            response = page.goto(path)
+            assert response is not None
+            assert response.status == 200, path
+            shot(page, f"{name}-{width}")
