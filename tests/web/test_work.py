@@ -101,3 +101,53 @@ class TestUserLookup:
         make_user(session, email="priya@example.com", name="Priya Shah")
         found = browser.get("/ui/users?q=pri").json()
         assert found[0] == {"email": "priya@example.com", "name": "Priya Shah"}
+
+
+class TestSearchAndViews:
+    def test_free_text_combines_with_the_filter_bar(
+        self, browser: TestClient, session: Session, web_user: User
+    ) -> None:
+        make_task(session, title="Renew the office lease", assignee=web_user.id)
+        make_task(session, title="Renew the car lease")
+        make_task(session, title="Order office chairs", assignee=web_user.id)
+        page = browser.get("/work", params={"q": "lease", "owner": "me"}).text
+        assert "Renew the office lease" in page
+        assert "Renew the car lease" not in page
+        assert "Order office chairs" not in page
+
+    def test_bad_query_is_explained(self, browser: TestClient) -> None:
+        page = browser.get("/work", params={"q": "stauts:pending"})
+        assert page.status_code == 200
+        assert "Unknown filter" in page.text
+
+    def test_saved_view_becomes_the_default(
+        self, browser: TestClient, session: Session, web_user: User
+    ) -> None:
+        make_task(session, title="Urgent one", priority="urgent")
+        make_task(session, title="Calm one")
+        page = browser.get("/work", params={"priority": "urgent"}).text
+        assert 'value="priority:urgent"' in page
+        saved = browser.post(
+            "/work/views",
+            data={
+                "csrf_token": csrf_of(page),
+                "name": "Fires",
+                "query": "priority:urgent",
+                "is_default": "true",
+            },
+        )
+        assert saved.status_code == 303
+        opened = browser.get("/work").text  # no parameters: the default view
+        assert "All work: Fires" in opened
+        assert "Urgent one" in opened
+        assert "Calm one" not in opened
+        assert "Calm one" in browser.get("/work?q=").text
+
+    def test_task_lookup_for_the_duplicate_picker(
+        self, browser: TestClient, session: Session
+    ) -> None:
+        task = make_task(session, title="Renew the office lease")
+        assert browser.get("/ui/tasks?q=lease").json() == [
+            {"key": task.key, "title": "Renew the office lease"}
+        ]
+        assert browser.get("/ui/tasks?q=status:").json() == []

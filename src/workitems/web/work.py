@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -9,6 +10,7 @@ from fastapi.responses import JSONResponse
 from workitems.api.deps import SessionDep
 from workitems.clock import utc_today
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
@@ -16,6 +18,8 @@ from workitems.task.repository import Sort, TaskFilters
 from workitems.task.schemas import TaskUpdate
 from workitems.task.status import ACTIVE_STATUSES, allowed_targets
 from workitems.user import service as users
+from workitems.view import service as views
+from workitems.view.schemas import ViewCreate
 from workitems.web.deps import PostedBy, SignedIn
 from workitems.web.forms import blank_to_none, validated
 from workitems.web.render import redirect, render
@@ -110,33 +114,113 @@ def all_work(
     priority: Annotated[list[str], Query()] = [],  # noqa: B006
     owner: str = "",
     label: str = "",
+    q: Annotated[str, Query(max_length=1000)] = "",
+    view: int | None = None,
     sort: str = "-updated",
     cursor: str | None = None,
 ) -> Response:
+    """The filter bar and the search query combine (AND). Opening All work with no
+    parameters at all opens the person's default saved view, if they have one."""
+    chosen_view = None
+    if view is not None:
+        chosen_view = views.get_view(session, view, viewer_id=viewer.user_id)
+    elif not request.url.query:
+        chosen_view = views.default_view(session, viewer_id=viewer.user_id)
+    if chosen_view is not None:
+        q = chosen_view.query
     error = None
     tasks: Sequence[Task] = []
     next_cursor = None
     try:
         filters = _filters(session, viewer, status, priority, owner, label)
-        tasks, next_cursor = service.list_tasks(
-            session, filters, sort=Sort.parse(sort), cursor=cursor, limit=PAGE
-        )
+        if q.strip():
+            tasks, next_cursor = search.list_matching(
+                session,
+                q,
+                filters,
+                viewer_id=viewer.user_id,
+                sort=Sort.parse(sort),
+                cursor=cursor,
+                limit=PAGE,
+                timeout_ms=request.app.state.settings.search_timeout_ms,
+            )
+        else:
+            tasks, next_cursor = service.list_tasks(
+                session, filters, sort=Sort.parse(sort), cursor=cursor, limit=PAGE
+            )
     except (WorkitemsError, ValueError) as exc:
         error = exc.detail if isinstance(exc, WorkitemsError) else f"Unknown filter: {exc}"
-    query = request.url.query
-    base = "&".join(p for p in query.split("&") if p and not p.startswith("cursor="))
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "view")]
+    if chosen_view is not None:
+        params.append(("q", q))
+    more_url = None
+    if next_cursor:
+        more_url = "/work?" + urlencode([*params, ("cursor", next_cursor)])
     return render(
         request,
         "all_work.html",
         viewer=viewer,
         tasks=tasks,
         error=error,
-        chosen={"status": status, "priority": priority, "owner": owner, "label": label},
+        chosen={"status": status, "priority": priority, "owner": owner, "label": label, "q": q},
+        as_query=compose_query(status, priority, owner, label, q),
         sort=sort,
-        more_url=f"/work?{base}&cursor={next_cursor}" if next_cursor else None,
-        appending=cursor is not None,
+        more_url=more_url,
+        views=views.list_views(session, viewer_id=viewer.user_id),
+        current_view=chosen_view,
         people=users.lookup_assignable(session, ""),
     )
+
+
+def compose_query(
+    status: Sequence[str], priority: Sequence[str], owner: str, label: str, q: str
+) -> str:
+    """The filter bar written in the search language, so a saved view is one query."""
+    terms = []
+    if status:
+        terms.append("status:" + ",".join(status))
+    if priority:
+        terms.append("priority:" + ",".join(priority))
+    if owner.strip():
+        terms.append("assignee:" + owner.strip())
+    if label.strip():
+        value = label.strip()
+        terms.append(f'label:"{value}"' if " " in value else f"label:{value}")
+    if q.strip():
+        terms.append(q.strip())
+    return " ".join(terms)
+
+
+@router.post("/work/views")
+def save_view(
+    session: SessionDep,
+    viewer: PostedBy,
+    name: Annotated[str, Form()],
+    query: Annotated[str, Form()] = "",
+    shared: Annotated[bool, Form()] = False,
+    is_default: Annotated[bool, Form()] = False,
+) -> Response:
+    """Save the current search as a named view (the filter bar's fields are written into
+    the query, so the view is one portable query)."""
+    try:
+        with session.begin_nested():
+            saved = views.create_view(
+                session,
+                validated(
+                    ViewCreate,
+                    {"name": name, "query": query, "shared": shared, "is_default": is_default},
+                ),
+                owner_id=viewer.user_id,
+            )
+    except WorkitemsError as exc:
+        return redirect("/work?" + urlencode({"q": query}), error=exc.detail)
+    return redirect(f"/work?view={saved.id}", notice=f"Saved the view “{saved.name}”.")
+
+
+@router.post("/work/views/{view_id}/delete")
+def delete_view(view_id: int, session: SessionDep, viewer: PostedBy) -> Response:
+    views.delete_view(session, view_id, viewer_id=viewer.user_id)
+    return redirect("/work?q=", notice="Deleted the view.")
 
 
 @router.post("/work/bulk")
@@ -204,6 +288,25 @@ def validated_status(value: str) -> TaskStatus:
         return TaskStatus(value)
     except ValueError:
         raise ValidationError("Choose a status.", field="status") from None
+
+
+@router.get("/ui/tasks")
+def task_lookup(request: Request, session: SessionDep, viewer: SignedIn, q: str = "") -> Response:
+    """The duplicate picker's search: the same language and ranking as the API's search."""
+    if not q.strip():
+        return JSONResponse([])
+    try:
+        page = search.search_tasks(
+            session,
+            q[:1000],
+            viewer_id=viewer.user_id,
+            sort=search.SearchSort.relevance,
+            limit=10,
+            timeout_ms=request.app.state.settings.search_timeout_ms,
+        )
+    except WorkitemsError:
+        return JSONResponse([])  # a half-typed query ("status:") is not an error yet
+    return JSONResponse([{"key": t.key, "title": t.title} for t in page.items])
 
 
 @router.get("/ui/users")

@@ -44,6 +44,29 @@ function wireLookups() {
   });
 }
 
+// The duplicate picker: search tasks with the search language as the reviewer types.
+function wireTaskSearch() {
+  let timer = null;
+  document.querySelectorAll("input[data-task-search]").forEach((input) => {
+    const list = document.getElementById(input.getAttribute("list"));
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      if (/^WI-\d+$/i.test(input.value) || input.value.length < 2) return;
+      timer = setTimeout(async () => {
+        const response = await fetch(input.dataset.taskSearch + "?q=" + encodeURIComponent(input.value));
+        if (!response.ok) return;
+        const found = await response.json();
+        list.replaceChildren(...found.map((t) => {
+          const option = document.createElement("option");
+          option.value = t.key;
+          option.textContent = t.title;
+          return option;
+        }));
+      }, 200);
+    });
+  });
+}
+
 // "Load more": fetch the next page and append its rows instead of navigating away.
 function wireLoadMore() {
   document.addEventListener("click", async (event) => {
@@ -96,6 +119,7 @@ function wireReviewKeys() {
 document.addEventListener("DOMContentLoaded", () => {
   wireStatusForms();
   wireLookups();
+  wireTaskSearch();
   wireLoadMore();
   wireReviewKeys();
 });
