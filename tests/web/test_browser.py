@@ -290,6 +290,7 @@ class TestPages:
             ("/review", "review"),
             ("/transcripts", "transcripts"),
             ("/dashboard", "dashboard"),
+            ("/cleanup", "cleanup"),
             ("/admin/users", "admin-users"),
             ("/admin/tokens", "admin-tokens"),
         ]:

@@ -8,11 +8,20 @@ domain errors into readable pages. Assets are served from ``static/``: no CDN, n
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from workitems.web import account, admin, dashboard, review, tasks, transcripts, work
+from workitems.web import (
+    account,
+    admin,
+    cleanup,
+    dashboard,
+    review,
+    tasks,
+    transcripts,
+    work,
+)
 from workitems.web.render import STATIC
 
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, work, tasks, review, transcripts, dashboard, admin):
+    for module in (account, work, tasks, review, transcripts, dashboard, cleanup, admin):
         app.include_router(module.router)

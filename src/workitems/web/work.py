@@ -121,6 +121,8 @@ def all_work(
 ) -> Response:
     """The filter bar and the search query combine (AND). Opening All work with no
     parameters at all opens the person's default saved view, if they have one."""
+    status = [s for s in status if s]
+    priority = [p for p in priority if p]
     chosen_view = None
     if view is not None:
         chosen_view = views.get_view(session, view, viewer_id=viewer.user_id)

@@ -6,6 +6,7 @@ function wireStatusForms() {
   document.querySelectorAll("select[data-needs-note]").forEach((select) => {
     const form = select.form;
     const note = form.querySelector('input[name="note"]');
+    const initial = note && note.placeholder;
     if (!note) return;
     const needs = select.dataset.needsNote.split(" ");
     const finals = (select.dataset.final || "").split(" ");
@@ -14,7 +15,7 @@ function wireStatusForms() {
       note.required = needs.includes(value);
       note.placeholder = finals.includes(value)
         ? "Closure note (required)"
-        : value === "on_hold" ? "What it waits for (required)" : "Note (optional)";
+        : value === "on_hold" ? "What it waits for (required)" : initial;
     };
     select.addEventListener("change", update);
     update();
@@ -64,6 +65,17 @@ function wireTaskSearch() {
         }));
       }, 200);
     });
+  });
+}
+
+// A form whose action picker decides which fields matter shows only those.
+function wireActionPickers() {
+  document.querySelectorAll("select[data-shows]").forEach((select) => {
+    const update = () => select.form.querySelectorAll("[data-when]").forEach((field) => {
+      field.hidden = field.dataset.when !== select.value;
+    });
+    select.addEventListener("change", update);
+    update();
   });
 }
 
@@ -120,6 +132,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wireStatusForms();
   wireLookups();
   wireTaskSearch();
+  wireActionPickers();
   wireLoadMore();
   wireReviewKeys();
 });
