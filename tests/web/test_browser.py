@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,11 @@ from sqlalchemy import Engine
 
 from tests.conftest import IN_CI
 from workitems.auth.sessions import set_password
+from workitems.clock import utc_now
 from workitems.db import session_scope
 from workitems.models import Base
-from workitems.staging.service import reset_duplicate_indexes
+from workitems.staging.schemas import CandidateIn
+from workitems.staging.service import reset_duplicate_indexes, stage_candidate
 from workitems.task.enums import Priority
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import create_task
@@ -94,8 +97,16 @@ def server(db_url: str, engine: Engine) -> Iterator[str]:
             session, email="rey@example.com", name="Rey Reviewer", role=UserRole.admin
         )
         set_password(session, reviewer, PASSWORD)
-        for name, email in (("Priya Shah", "priya@example.com"), ("Sam Lee", "sam@example.com")):
+        people = [
             add_user(session, email=email, name=name)
+            for name, email in (("Priya Shah", "priya@example.com"), ("Sam Lee", "sam@example.com"))
+        ]
+        idle = create_task(
+            session,
+            TaskCreate(title="Chase the signed NDA", assignee=people[1].id),
+            actor_id=reviewer.id,
+        )
+        idle.updated_at = utc_now() - timedelta(days=20)  # for the Cleanup page
         create_task(
             session,
             TaskCreate(
@@ -277,6 +288,34 @@ class TestCsrf:
         shot(page, "csrf-rejected")
         page.goto(task_url)
         expect(page.get_by_text("forged comment")).to_have_count(0)
+
+
+class TestReviewKeys:
+    def test_j_moves_e_edits_a_approves(self, page: Page, engine: Engine) -> None:
+        with session_scope(engine) as session:
+            for title in ("Book the venue for the offsite", "Draft the offsite agenda"):
+                stage_candidate(session, CandidateIn(title=title), actor_id=None)
+        _sign_in(page)
+        page.goto("/review")
+        venue = page.locator("article.candidate").filter(
+            has=page.get_by_role("heading", name="Book the venue for the offsite")
+        )
+        venue.get_by_role("heading").click()
+        expect(venue).to_have_class(re.compile("current"))
+        page.keyboard.press("j")
+        following = page.locator("article.candidate.current")
+        expect(following).not_to_contain_text("Book the venue for the offsite")
+        page.keyboard.press("k")
+        expect(venue).to_have_class(re.compile("current"))
+        page.keyboard.press("e")
+        expect(venue.get_by_label("Title")).to_be_focused()
+        venue.get_by_role("heading").click()
+        page.keyboard.press("r")
+        expect(venue.get_by_placeholder("Why it is not work")).to_be_focused()
+        venue.get_by_role("heading").click()
+        page.keyboard.press("a")
+        expect(page.get_by_role("status")).to_contain_text("Approved as WI-", ignore_case=False)
+        expect(page.get_by_role("heading", name="Book the venue for the offsite")).to_have_count(0)
 
 
 class TestPages:

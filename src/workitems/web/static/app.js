@@ -120,7 +120,7 @@ function wireReviewKeys() {
     else if (event.key === "a") { card.querySelector("[data-approve]")?.click(); }
     else if (event.key === "r") {
       const details = card.querySelector("details.reject");
-      if (details) { details.open = true; details.querySelector("input")?.focus(); }
+      if (details) { details.open = true; details.querySelector('input[name="reason"]')?.focus(); }
     } else if (event.key === "e") { card.querySelector('input[name="title"]')?.focus(); }
     else { return; }
     event.preventDefault();
