@@ -193,3 +193,13 @@ class TestDashboard:
         assert page.status_code == 200
         assert "<svg" in page.text
         assert "Wren Park: 1 overdue" in page.text
+
+
+class TestLargeTranscript:
+    def test_a_paste_over_a_megabyte_is_accepted(self, browser: TestClient) -> None:
+        lines = "".join(
+            f"Priya Shah: Line {n} of a long meeting about budgets.\n" for n in range(30_000)
+        )
+        assert len(lines) > 1_200_000
+        location = _upload(browser, content=lines)
+        assert location.startswith("/transcripts/")

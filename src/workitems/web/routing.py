@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
 
 from workitems.api.problems import status_for
 from workitems.errors import WorkitemsError
@@ -48,6 +49,14 @@ class WebRoute(APIRoute):
                     title="Form incomplete",
                     detail=f"Some fields are missing or malformed ({fields}). Go back and "
                     "check them.",
+                )
+            except HTTPException as exc:  # a body over the size limit, say
+                return render(
+                    request,
+                    "error.html",
+                    status_code=exc.status_code,
+                    title="Request refused",
+                    detail=str(exc.detail),
                 )
             except WorkitemsError as exc:
                 return render(

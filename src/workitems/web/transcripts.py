@@ -2,10 +2,12 @@
 
 import re
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from workitems.api.deps import SessionDep
 from workitems.errors import ValidationError, WorkitemsError
@@ -82,32 +84,38 @@ def transcripts(request: Request, session: SessionDep, viewer: SignedIn) -> Resp
 
 
 @router.post(UPLOAD_PATH)
-def upload(
-    request: Request,
-    session: SessionDep,
-    viewer: PostedBy,
-    title: Annotated[str, Form()] = "",
-    content: Annotated[str, Form()] = "",
-    file: Annotated[UploadFile | None, File()] = None,
-    format: Annotated[str, Form()] = "auto",
-    meeting_date: Annotated[str, Form()] = "",
-    participants: Annotated[str, Form()] = "",
-) -> Response:
-    form = {
-        "title": title,
-        "content": content,
-        "format": format,
-        "meeting_date": meeting_date,
-        "participants": participants,
+async def upload(request: Request, session: SessionDep, viewer: PostedBy) -> Response:
+    """Async, parsing the form itself: the CSRF check has already read it with a part
+    size fit for a transcript, where FastAPI's own form parsing would stop at 1 MB."""
+    form = await request.form()
+    fields = {
+        name: value
+        for name in ("title", "content", "format", "meeting_date", "participants")
+        if isinstance(value := form.get(name, ""), str)
     }
+    upload = form.get("file")
+    raw = None
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = (upload.filename, await upload.read())
+    return await run_in_threadpool(_store, request, session, viewer, fields, raw)
+
+
+def _store(
+    request: Request,
+    session: Session,
+    viewer: Viewer,
+    form: dict[str, str],
+    raw: tuple[str, bytes] | None,
+) -> Response:
+    title = form.get("title", "")
     try:
-        text = content
-        if file is not None and file.filename:
+        text = form.get("content", "")
+        if raw is not None:
             try:
-                text = file.file.read().decode("utf-8-sig")
+                text = raw[1].decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise ValidationError("The file is not UTF-8 text.", field="file") from None
-            title = title or file.filename
+            title = title or raw[0]
         if not text.strip():
             raise ValidationError("Choose a file or paste the transcript text.", field="content")
         data = validated(
@@ -115,9 +123,9 @@ def upload(
             {
                 "title": title or "Untitled transcript",
                 "content": text,
-                "format": format,
-                "meeting_date": blank_to_none(meeting_date),
-                "participants": parse_participants(participants),
+                "format": form.get("format") or "auto",
+                "meeting_date": blank_to_none(form.get("meeting_date")),
+                "participants": parse_participants(form.get("participants", "")),
             },
         )
         with session.begin_nested():
