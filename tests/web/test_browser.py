@@ -201,6 +201,7 @@ class TestLifecycle:
         page.get_by_role("button", name="Upload").click()
         expect(page.get_by_role("heading", name="Launch sync")).to_be_visible()
         expect(page.locator("#u-4")).to_contain_text("send the Q3 deck to finance")
+        shot(page, "transcript")
 
         page.get_by_role("button", name="Analyse for action items").click()
         expect(page.get_by_role("status")).to_contain_text("Found 2 action items")

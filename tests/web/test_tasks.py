@@ -79,6 +79,7 @@ class TestEdit:
         response = browser.get("/tasks/WI-99999")
         assert response.status_code == 404
         assert "does not exist" in response.text
+        assert "Sign out" in response.text  # the page keeps its navigation
 
 
 class TestComments:

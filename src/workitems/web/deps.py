@@ -70,6 +70,7 @@ def _signed_in(request: Request, session: SessionDep) -> Viewer:
     )
     # End the read before the endpoint's own threadpool hop (see api/deps.py).
     session.commit()
+    request.state.viewer = viewer  # so an error page still shows who is signed in
     return viewer
 
 

@@ -19,6 +19,19 @@ from workitems.errors import WorkitemsError
 from workitems.web.deps import CsrfRejected, SignInRequired
 from workitems.web.render import redirect, render
 
+CSRF_DETAIL = (
+    "This form did not come from this page of Workitems, or it has expired. Nothing was "
+    "changed. Reload the page and try again."
+)
+
+
+def error_page(request: Request, status_code: int, title: str, detail: str) -> Response:
+    # The viewer is known when the failure came after the session check.
+    viewer = getattr(request.state, "viewer", None)
+    return render(
+        request, "error.html", status_code=status_code, viewer=viewer, title=title, detail=detail
+    )
+
 
 class WebRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -30,41 +43,16 @@ class WebRoute(APIRoute):
             except SignInRequired as exc:
                 return redirect(f"/sign-in?next={quote(exc.next_url, safe='')}")
             except CsrfRejected:
-                return render(
-                    request,
-                    "error.html",
-                    status_code=403,
-                    title="Form rejected",
-                    detail="This form did not come from this page of Workitems, or it has "
-                    "expired. Nothing was changed. Reload the page and try again.",
-                )
+                return error_page(request, 403, "Form rejected", CSRF_DETAIL)
             except RequestValidationError as exc:
                 fields = ", ".join(
                     str(error["loc"][-1]) for error in exc.errors() if error.get("loc")
                 )
-                return render(
-                    request,
-                    "error.html",
-                    status_code=422,
-                    title="Form incomplete",
-                    detail=f"Some fields are missing or malformed ({fields}). Go back and "
-                    "check them.",
-                )
+                detail = f"Some fields are missing or malformed ({fields}). Go back and check them."
+                return error_page(request, 422, "Form incomplete", detail)
             except HTTPException as exc:  # a body over the size limit, say
-                return render(
-                    request,
-                    "error.html",
-                    status_code=exc.status_code,
-                    title="Request refused",
-                    detail=str(exc.detail),
-                )
+                return error_page(request, exc.status_code, "Request refused", str(exc.detail))
             except WorkitemsError as exc:
-                return render(
-                    request,
-                    "error.html",
-                    status_code=status_for(exc),
-                    title=exc.title,
-                    detail=exc.detail,
-                )
+                return error_page(request, status_for(exc), exc.title, exc.detail)
 
         return route
