@@ -262,9 +262,11 @@ class TestConflict:
         expect(page.get_by_label("Priority")).to_have_value("urgent")
         shot(page, "conflict")
 
+        expect(page.get_by_label("Title")).to_have_value("Renew the office lease for 2027")
         page.get_by_role("button", name="Save changes").click()
         expect(page.get_by_role("status")).to_contain_text("Saved")
         expect(page.get_by_label("Priority")).to_have_value("urgent")
+        expect(page.get_by_label("Title")).to_have_value("Renew the office lease for 2027")
 
 
 class TestCsrf:

@@ -1,5 +1,7 @@
 """Task detail: edits with the version check, comments, history, provenance."""
 
+import html
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -64,7 +66,33 @@ class TestEdit:
         assert "Olu Bello" in response.text
         assert "Send the Q4 deck" in response.text
         assert 'value="My better title"' in response.text
+        assert 'name="version" value="2"' in response.text  # ready to save on top
         assert get_task(session, task.id).title == "Send the Q4 deck"
+
+    def test_only_the_changed_fields_are_written(
+        self, browser: TestClient, session: Session, web_user: User
+    ) -> None:
+        task = make_task(session, description="line one\nline two")
+        page = browser.get(f"/tasks/{task.key}").text
+        was = html.unescape(page.split('name="was" value="')[1].split('"')[0])
+        other = make_user(session, email="olu@example.com", name="Olu Bello")
+        update_task(
+            session, task.id, TaskUpdate(title="Their title"), actor_id=other.id, expected_version=1
+        )
+        form = _edit_form(
+            csrf_of(page),
+            2,
+            0,
+            was=was,
+            description="line one\r\nline two",  # as a browser sends a textarea
+            priority="urgent",
+        )
+        response = browser.post(f"/tasks/{task.key}/edit", data=form)
+        assert response.status_code == 303
+        saved = get_task(session, task.id)
+        assert saved.title == "Their title"  # not written back from the stale page
+        assert saved.priority == "urgent"
+        assert saved.description == "line one\nline two"
 
     def test_bad_date_is_explained(self, browser: TestClient, session: Session) -> None:
         task = make_task(session)

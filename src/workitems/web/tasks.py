@@ -5,6 +5,8 @@ stale edit changes nothing and the page shows what the other person changed, wit
 typed values kept so they can be applied again on top.
 """
 
+import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
@@ -41,7 +43,7 @@ def _page(
     **context: Any,
 ) -> Response:
     history = service.list_history(session, task.id)
-    context.setdefault("form", None)
+    context.setdefault("form", {**task_form(task), "reason": ""})
     context.setdefault("conflict", None)
     return render(
         request,
@@ -58,6 +60,7 @@ def _page(
         moment=_provenance(session, task),
         people=users.lookup_assignable(session, ""),
         describe=describe,
+        was=json.dumps(task_form(task)),
         **context,
     )
 
@@ -81,6 +84,50 @@ def task_detail(ref: str, request: Request, session: SessionDep, viewer: SignedI
     return _page(request, session, viewer, service.get_task(session, ref))
 
 
+#: The fields of the edit form, in their text form.
+EDITABLE = ("title", "description", "priority", "assignee", "due_date", "labels")
+
+
+def task_form(task: Task) -> dict[str, str]:
+    """A task's editable fields as the form shows them."""
+    return {
+        "title": task.title,
+        "description": task.description,
+        "priority": task.priority.value,
+        "assignee": task.assignee.email if task.assignee else "",
+        "due_date": task.due_date.isoformat() if task.due_date else "",
+        "labels": ", ".join(task.labels),
+    }
+
+
+def _same(name: str, a: str, b: str) -> bool:
+    """Compare as the person sees it: browsers send textarea newlines as CRLF, and
+    labels are a list however they are spaced."""
+    if name == "labels":
+        return split_list(a) == split_list(b)
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def changed_fields(typed: dict[str, str], was_json: str) -> list[str]:
+    """The fields the person changed from what their page showed (``was``); every field
+    when ``was`` is missing or malformed. Only these are sent, so saving one field never
+    writes back stale values of the others."""
+    try:
+        was = json.loads(was_json)
+    except ValueError:
+        was = None
+    if not isinstance(was, dict):
+        return list(EDITABLE)
+    return [n for n in EDITABLE if not _same(n, typed[n], str(was.get(n, "")))]
+
+
+_CONVERT: dict[str, Callable[[str], Any]] = {
+    "assignee": blank_to_none,
+    "due_date": blank_to_none,
+    "labels": split_list,
+}
+
+
 @router.post("/tasks/{ref}/edit")
 def edit_task(
     ref: str,
@@ -89,7 +136,8 @@ def edit_task(
     viewer: PostedBy,
     version: Annotated[int, Form()],
     seen_event: Annotated[int, Form()],
-    title: Annotated[str, Form()],
+    was: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     priority: Annotated[str, Form()] = "none",
     assignee: Annotated[str, Form()] = "",
@@ -97,46 +145,34 @@ def edit_task(
     labels: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    form = {
+    typed = {
         "title": title,
         "description": description,
         "priority": priority,
         "assignee": assignee,
         "due_date": due_date,
         "labels": labels,
-        "reason": reason,
     }
+    changed = changed_fields(typed, was)
+    if not changed:
+        return redirect(f"/tasks/{ref}", notice="Nothing to save: no field was changed.")
+    payload = {n: _CONVERT.get(n, str)(typed[n]) for n in changed}
     try:
         with session.begin_nested():
-            changes = validated(
-                TaskUpdate,
-                {
-                    "title": title,
-                    "description": description,
-                    "priority": priority,
-                    "assignee": blank_to_none(assignee),
-                    "due_date": blank_to_none(due_date),
-                    "labels": split_list(labels),
-                    "reason": blank_to_none(reason),
-                },
-            )
+            changes = validated(TaskUpdate, {**payload, "reason": blank_to_none(reason)})
             task = service.update_task(
                 session, ref, changes, actor_id=viewer.user_id, expected_version=version
             )
-    except StaleVersionError as exc:
+    except StaleVersionError:
         task = service.get_task(session, ref)
         others = [e for e in service.list_history(session, task.id) if e.id > seen_event]
-        return _page(
-            request,
-            session,
-            viewer,
-            task,
-            status_code=409,
-            form=form,
-            conflict={"detail": exc.detail, "events": others},
-        )
+        # Their change stands; the form now holds the current task with only the fields
+        # this person changed put back on top, ready to save against the new version.
+        form = {**task_form(task), **{n: typed[n] for n in changed}, "reason": reason}
+        return _page(request, session, viewer, task, status_code=409, form=form, conflict=others)
     except WorkitemsError as exc:
         task = service.get_task(session, ref)
+        form = {**typed, "reason": reason}
         return _page(request, session, viewer, task, status_code=422, form=form, error=exc.detail)
     return redirect(f"/tasks/{task.key}", notice=f"Saved {task.key}.")
 
