@@ -118,3 +118,21 @@ class TestCsrf:
         )
         assert response.status_code == 403
         assert "wi_session" not in anonymous.cookies
+
+
+class TestPageHeaders:
+    def test_pages_are_not_cached_framed_or_open_to_other_scripts(
+        self, browser: TestClient
+    ) -> None:
+        headers = browser.get("/").headers
+        assert headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+
+
+class TestSignInPage:
+    def test_signed_in_people_go_straight_on(self, browser: TestClient) -> None:
+        response = browser.get("/sign-in?next=/work")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/work"

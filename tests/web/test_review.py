@@ -133,6 +133,17 @@ class TestReview:
         assert task.priority == "high"
         assert f"Approved as {task.key}" in browser.get("/review").text
 
+    def test_ambiguous_owner_offers_the_matches(
+        self, browser: TestClient, session: Session
+    ) -> None:
+        make_user(session, email="sam.lee@example.com", name="Sam Lee")
+        make_user(session, email="sam.ode@example.com", name="Sam Ode")
+        candidate_id = _stage(session, assignee="Sam")
+        page = browser.get("/review").text
+        assert "matches several people" in page
+        for email in ("sam.lee@example.com", "sam.ode@example.com"):
+            assert f'data-fill="c-{candidate_id}-owner" data-value="{email}"' in page
+
     def test_stale_card_is_refused(self, browser: TestClient, session: Session) -> None:
         candidate_id = _stage(session)
         token = csrf_of(browser.get("/review").text)

@@ -49,8 +49,12 @@ def _sign_in_page(
 
 
 @router.get("/sign-in")
-def sign_in_page(request: Request, next: str | None = None) -> Response:
-    return _sign_in_page(request, next_url=_safe_next(next), status=200)
+def sign_in_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    target = _safe_next(next)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie and sessions.find_session(session, cookie) is not None:
+        return redirect(target)  # already signed in: a stale bookmark of this page
+    return _sign_in_page(request, next_url=target, status=200)
 
 
 @router.post("/sign-in")

@@ -20,6 +20,15 @@ from workitems.task.enums import Priority, TaskStatus
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 FLASH_COOKIE = "wi_flash"
+#: Pages may show one-time secrets and personal queues: never cached, never framed (no
+#: clickjacking of a form), and no script or style from anywhere but this app.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 #: Display labels live here and in the CLI; wire values stay snake_case.
 STATUS_LABELS = {
@@ -97,7 +106,7 @@ def render(
         path=request.url.path,
         **context,
     )
-    response = HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
     if notice:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response

@@ -79,6 +79,17 @@ function wireActionPickers() {
   });
 }
 
+// Suggested owners in a warning fill the card's owner field.
+function wireFills() {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-fill]");
+    if (!button) return;
+    const input = document.getElementById(button.dataset.fill);
+    input.value = button.dataset.value;
+    input.focus();
+  });
+}
+
 // "Load more": fetch the next page and append its rows instead of navigating away.
 function wireLoadMore() {
   document.addEventListener("click", async (event) => {
@@ -133,6 +144,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wireLookups();
   wireTaskSearch();
   wireActionPickers();
+  wireFills();
   wireLoadMore();
   wireReviewKeys();
 });
