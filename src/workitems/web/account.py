@@ -11,17 +11,10 @@ from workitems.api.deps import SessionDep
 from workitems.auth import sessions
 from workitems.errors import AuthenticationError, LockedOutError
 from workitems.web.deps import SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, PostedBy, check_origin
-from workitems.web.render import redirect, render
+from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: ``next`` must not turn sign-in into an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target
 
 
 def _sign_in_page(
@@ -50,7 +43,7 @@ def _sign_in_page(
 
 @router.get("/sign-in")
 def sign_in_page(request: Request, session: SessionDep, next: str | None = None) -> Response:
-    target = _safe_next(next)
+    target = safe_path(next)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and sessions.find_session(session, cookie) is not None:
         return redirect(target)  # already signed in: a stale bookmark of this page
@@ -68,7 +61,7 @@ def sign_in(
 ) -> Response:
     check_origin(request)
     expected = request.cookies.get(SIGN_IN_CSRF_COOKIE, "")
-    target = _safe_next(next)
+    target = safe_path(next)
     if not expected or not hmac.compare_digest(csrf_token, expected):
         return _sign_in_page(
             request,

@@ -15,7 +15,7 @@ from workitems.task import cleanup
 from workitems.task.models import Task
 from workitems.web.deps import PostedBy, SignedIn
 from workitems.web.forms import blank_to_none
-from workitems.web.render import redirect, render
+from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -56,7 +56,7 @@ def sweep(
     until: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "/cleanup",
 ) -> Response:
-    target = back if back.startswith("/cleanup") else "/cleanup"
+    target = safe_path(back, "/cleanup")
     try:
         if not ids:
             raise ValidationError("Select the tasks to act on first.", field="ids")

@@ -112,6 +112,14 @@ def render(
     return response
 
 
+def safe_path(target: str | None, fallback: str = "/") -> str:
+    """Only a path on this site: a ``next`` or ``back`` field must not become an open
+    redirect to somewhere else (``//evil.example`` is another host)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return fallback
+    return target
+
+
 def redirect(url: str, *, notice: str | None = None, error: str | None = None) -> RedirectResponse:
     """303 See Other, so the browser follows with a GET whatever the form's method was;
     ``notice`` or ``error`` is shown once on the next page."""

@@ -23,7 +23,7 @@ from workitems.transcript.service import get_transcript
 from workitems.user import service as users
 from workitems.web.deps import PostedBy, SignedIn
 from workitems.web.forms import blank_to_none, validated
-from workitems.web.render import redirect, render
+from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -124,7 +124,7 @@ def review_queue(
 
 
 def _target(back: str) -> str:
-    return back if back.startswith("/review") else "/review"
+    return safe_path(back, "/review")
 
 
 def _edits(title: str, assignee: str, due: str, priority: str) -> CandidateUpdate:

@@ -22,15 +22,11 @@ from workitems.transcript.service import get_transcript
 from workitems.user import service as users
 from workitems.web.deps import PostedBy, SignedIn, Viewer
 from workitems.web.forms import blank_to_none, split_list, validated
-from workitems.web.render import redirect, render
+from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 from workitems.web.work import is_overdue, validated_status
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-
-def _back(target: str, fallback: str) -> str:
-    return target if target.startswith("/") and not target.startswith("//") else fallback
 
 
 def _page(
@@ -187,7 +183,7 @@ def change_status(
     version: Annotated[int | None, Form()] = None,
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    target = _back(back, f"/tasks/{ref}")
+    target = safe_path(back, f"/tasks/{ref}")
     try:
         with session.begin_nested():
             task = service.transition_task(
@@ -213,7 +209,7 @@ def reassign(
     version: Annotated[int | None, Form()] = None,
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    target = _back(back, f"/tasks/{ref}")
+    target = safe_path(back, f"/tasks/{ref}")
     try:
         with session.begin_nested():
             task = service.assign_task(

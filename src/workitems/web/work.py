@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from workitems.api.deps import SessionDep
 from workitems.clock import utc_today
@@ -20,9 +21,9 @@ from workitems.task.status import ACTIVE_STATUSES, allowed_targets
 from workitems.user import service as users
 from workitems.view import service as views
 from workitems.view.schemas import ViewCreate
-from workitems.web.deps import PostedBy, SignedIn
+from workitems.web.deps import PostedBy, SignedIn, Viewer
 from workitems.web.forms import blank_to_none, validated
-from workitems.web.render import redirect, render
+from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -75,8 +76,8 @@ def my_work(request: Request, session: SessionDep, viewer: SignedIn) -> Response
 
 
 def _filters(
-    session: SessionDep,
-    viewer: SignedIn,
+    session: Session,
+    viewer: Viewer,
     status: Sequence[str],
     priority: Sequence[str],
     owner: str,
@@ -240,7 +241,7 @@ def bulk_update(
 ) -> Response:
     """Apply one change to each selected task, each in its own savepoint: one refusal
     (a closed task, a missing note) is reported and the others still apply."""
-    target = back if back.startswith("/") and not back.startswith("//") else "/work"
+    target = safe_path(back, "/work")
     if not ids:
         return redirect(target, error="Select at least one task first.")
     done: list[str] = []
@@ -258,7 +259,7 @@ def bulk_update(
 
 
 def _apply_bulk(
-    session: SessionDep,
+    session: Session,
     ref: str,
     actor_id: int,
     action: str,
