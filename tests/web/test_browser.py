@@ -184,6 +184,13 @@ def _sign_in(page: Page) -> None:
 Shot = Callable[[Page, str], None]
 
 
+#: Every visible form control has an accessible name (a <label> or aria-label).
+UNLABELLED = """() => Array.from(document.querySelectorAll("input, select, textarea"))
+    .filter((el) => el.type !== "hidden" && !el.labels.length && !el.getAttribute("aria-label"))
+    .map((el) => el.outerHTML)"""
+OVERFLOW = "() => document.documentElement.scrollWidth"
+
+
 class TestLifecycle:
     def test_transcript_to_closed_task(self, page: Page, shot: Shot) -> None:
         page.goto("/")
@@ -239,6 +246,11 @@ class TestLifecycle:
             "href", re.compile(r"/transcripts/\d+#u-4")
         )
         shot(page, "task")
+
+        page.get_by_role("link", name="Launch sync").click()
+        expect(page.locator("#u-4")).to_contain_text("became WI-")
+        expect(page.locator("#u-2")).to_contain_text("· staged")
+        shot(page, "transcript-after")
 
 
 class TestConflict:
@@ -339,4 +351,6 @@ class TestPages:
             response = page.goto(path)
             assert response is not None
             assert response.status == 200, path
+            assert page.evaluate(UNLABELLED) == [], f"controls without a label on {path}"
+            assert page.evaluate(OVERFLOW) <= width, f"{path} scrolls sideways at {width}px"
             shot(page, f"{name}-{width}")
