@@ -333,6 +333,29 @@ class TestReviewKeys:
         expect(page.get_by_role("heading", name="Book the venue for the offsite")).to_have_count(0)
 
 
+class TestEnhancements:
+    def test_load_more_appends_the_next_page(self, page: Page, engine: Engine) -> None:
+        with session_scope(engine) as session:
+            for n in range(55):
+                create_task(session, TaskCreate(title=f"Backlog item {n}"), actor_id=None)
+        _sign_in(page)
+        page.goto("/work?q=backlog")
+        rows = page.locator("#rows tr")
+        expect(rows).to_have_count(50)
+        page.get_by_role("link", name="Load more").click()
+        expect(rows).to_have_count(55)
+        expect(page.get_by_role("link", name="Load more")).to_have_count(0)
+        assert page.url.endswith("/work?q=backlog")  # appended in place, not navigated
+
+    def test_owner_autocomplete_asks_the_lookup(self, page: Page) -> None:
+        _sign_in(page)
+        page.goto("/work?q=")
+        with page.expect_response(lambda r: "/ui/users?q=pri" in r.url):
+            page.get_by_label("Owner", exact=True).first.fill("pri")
+        expect(page.locator("#people option")).to_have_count(1)
+        expect(page.locator("#people option")).to_have_attribute("value", "priya@example.com")
+
+
 class TestPages:
     @pytest.mark.parametrize("width", [1280, 390])
     def test_main_pages_render(self, page: Page, shot: Shot, width: int) -> None:
