@@ -347,6 +347,12 @@ class TestEnhancements:
         expect(page.get_by_role("link", name="Load more")).to_have_count(0)
         assert page.url.endswith("/work?q=backlog")  # appended in place, not navigated
 
+        page.get_by_label("Select all shown tasks").check()
+        page.get_by_label("Change").select_option("priority")
+        page.get_by_label("Priority", exact=True).last.select_option("low")
+        page.get_by_role("button", name="Apply to selected").click()
+        expect(page.get_by_role("status")).to_contain_text("Updated 55 tasks")
+
     def test_owner_autocomplete_asks_the_lookup(self, page: Page) -> None:
         _sign_in(page)
         page.goto("/work?q=")

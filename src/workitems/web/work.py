@@ -1,4 +1,5 @@
-"""The task queues: My work (the home page), All work, and the owner autocomplete."""
+"""The task queues: My work (the home page), All work with search and saved views, bulk
+changes, and the lookups behind the owner and task pickers."""
 
 from collections.abc import Sequence
 from typing import Annotated

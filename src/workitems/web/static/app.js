@@ -90,6 +90,16 @@ function wireFills() {
   });
 }
 
+// "Select all" boxes tick every row box that belongs to the same bulk form.
+function wireSelectAll() {
+  document.querySelectorAll("input[data-select-all]").forEach((all) => {
+    all.addEventListener("change", () => {
+      document.querySelectorAll(`input[name="ids"][form="${all.dataset.selectAll}"]`)
+        .forEach((box) => { box.checked = all.checked; });
+    });
+  });
+}
+
 // "Load more": fetch the next page and append its rows instead of navigating away.
 function wireLoadMore() {
   document.addEventListener("click", async (event) => {
@@ -145,6 +155,7 @@ document.addEventListener("DOMContentLoaded", () => {
   wireTaskSearch();
   wireActionPickers();
   wireFills();
+  wireSelectAll();
   wireLoadMore();
   wireReviewKeys();
 });
