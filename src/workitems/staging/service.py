@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -426,6 +426,21 @@ def review_many(
         except WorkitemsError as error:
             results.append(error)
     return results
+
+
+def count_waiting(session: Session) -> dict[CandidateSource, int]:
+    """Candidates waiting for review by where they came from (every source present, so a
+    chart keeps its rows); expired snoozes count as waiting, as in the queue."""
+    waiting = or_(
+        Candidate.state == ReviewState.staged,
+        and_(Candidate.state == ReviewState.snoozed, Candidate.snoozed_until <= utc_today()),
+    )
+    counts = dict.fromkeys(CandidateSource, 0)
+    for source, count in session.execute(
+        select(Candidate.source, func.count()).where(waiting).group_by(Candidate.source)
+    ):
+        counts[source] = count
+    return counts
 
 
 def warnings_for(

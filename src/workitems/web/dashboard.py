@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from workitems.api.deps import SessionDep
 from workitems.clock import utc_now
 from workitems.dashboard import build_dashboard
+from workitems.staging.service import count_waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.web import charts
 from workitems.web.deps import SignedIn
@@ -39,6 +40,9 @@ def dashboard(request: Request, session: SessionDep, viewer: SignedIn) -> Respon
             [(o["name"], o["active"]) for o in owners], alerts=[o["overdue"] for o in owners]
         ),
         throughput=charts.vertical(weeks),
+        backlog=charts.horizontal(
+            [(source.value.capitalize(), n) for source, n in count_waiting(session).items()]
+        ),
         aging=charts.horizontal(
             [
                 ("Median", numbers.aging_median_days or 0),
