@@ -268,6 +268,7 @@ class TestWorker:
         assert first.exit_code == 0, first.output
         assert "cleanup.weekly_report" in first.output
         assert '"stale": 0' in first.output
+        assert "auth.purge_sessions" in first.output
         second = run.invoke(app, ["worker", "--once"])
         assert '"stale"' not in second.output
         with session_scope(engine, write=False) as session:

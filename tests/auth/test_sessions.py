@@ -10,6 +10,7 @@ from workitems.auth.sessions import (
     MAX_LOCK,
     end_session,
     find_session,
+    purge_expired,
     set_password,
     sign_in,
 )
@@ -102,3 +103,15 @@ class TestSetPassword:
         assert user.locked_until is None
         assert find_session(session, signed_in.cookie) is None
         sign_in(session, email=user.email, password="another long password", lifetime=DAY)
+
+
+class TestPurge:
+    def test_deletes_expired_sessions_only(self, session: Session, user: User) -> None:
+        live = sign_in(session, email=user.email, password="a long enough password", lifetime=DAY)
+        old = sign_in(session, email=user.email, password="a long enough password", lifetime=DAY)
+        old.web_session.expires_at = utc_now() - timedelta(seconds=1)
+        session.flush()
+        assert purge_expired(session) == 1
+        assert find_session(session, live.cookie) is not None
+        assert find_session(session, old.cookie) is None
+        assert purge_expired(session) == 0

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workitems.auth import sessions
 from workitems.clock import utc_now
 from workitems.db import session_scope
 from workitems.jobs.models import JobRun
@@ -53,8 +54,13 @@ def weekly_cleanup(session: Session) -> dict[str, Any]:
     return {"stale": len(items), "nudged": len(nudged), "by_owner": by_owner}
 
 
+def purge_sessions(session: Session) -> dict[str, Any]:
+    return {"expired_sessions_deleted": sessions.purge_expired(session)}
+
+
 JOBS: tuple[Job, ...] = (
     Job("cleanup.weekly_report", weekday=0, at=time(8, 0), run=weekly_cleanup),
+    Job("auth.purge_sessions", weekday=6, at=time(3, 0), run=purge_sessions),
 )
 
 
