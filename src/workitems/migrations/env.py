@@ -13,6 +13,7 @@ SEARCH_INDEX_OBJECTS = (
     "search_",
     "ix_tasks_search_",
     "ix_tasks_active_updated_at",
+    "ix_tasks_active_search_vector",
 )
 
 
