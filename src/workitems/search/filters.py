@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from workitems.search.query import Field, Filter, Op, ParsedQuery, QuerySyntaxError, parse_when
@@ -21,6 +21,8 @@ from workitems.user import repository as users
 from workitems.user import service as user_service
 
 ALL_STATUSES = frozenset(TaskStatus)
+#: Stands for "no due date" in ``due:none`` (no task is due on the last day of year 9999).
+NO_DATE = date(9999, 12, 31)
 _GROUPS = {"open": ACTIVE_STATUSES, "closed": FINAL_STATUSES, "all": ALL_STATUSES}
 
 
@@ -28,6 +30,8 @@ _GROUPS = {"open": ACTIVE_STATUSES, "closed": FINAL_STATUSES, "all": ALL_STATUSE
 class Context:
     viewer_id: int | None
     now: datetime
+    #: SQLite plans some conditions better written another way (see ``_due``).
+    sqlite: bool = False
 
     @property
     def today(self) -> date:
@@ -161,7 +165,14 @@ def _label(_s: Session, f: Filter, _c: Context) -> ColumnElement[bool]:
 
 def _due(_s: Session, f: Filter, ctx: Context) -> ColumnElement[bool]:
     if f.values[0] == "none":
-        return _negatable(f, Task.due_date.is_(None))
+        undated: ColumnElement[bool] = Task.due_date.is_(None)
+        if ctx.sqlite:
+            # Most tasks have no due date, which SQLite cannot know: it read them from the
+            # due-date index and sorted half the table (500 ms at a million tasks) instead
+            # of walking newest first (4 ms). Hidden from the index, it walks.
+            # PostgreSQL's statistics know; it plans better with the plain test.
+            undated = func.coalesce(Task.due_date, NO_DATE) == NO_DATE
+        return _negatable(f, undated)
     when = parse_when(f.values[0])
     # A relative due date counts forward: due:<7d is "due within the next week".
     day = when if isinstance(when, date) else ctx.today + timedelta(days=when or 0)

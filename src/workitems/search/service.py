@@ -133,7 +133,11 @@ def _with_any_status(task_filters: TaskFilters) -> TaskFilters:
 def _where(
     session: Session, parsed: ParsedQuery, viewer_id: int | None, now: datetime | None
 ) -> list[ColumnElement[bool]]:
-    context = filters.Context(viewer_id=viewer_id, now=now or utc_now())
+    context = filters.Context(
+        viewer_id=viewer_id,
+        now=now or utc_now(),
+        sqlite=session.get_bind().dialect.name == "sqlite",
+    )
     return filters.conditions(session, parsed, context)
 
 
