@@ -448,7 +448,9 @@ def cleanup(
     Example: `workitems cleanup --days 21 --dry-run`
     """
     with _unit_of_work() as session:
-        items = task_cleanup.stale_report(session, days=days, hold_days=hold_days)
+        items = task_cleanup.stale_report(
+            session, days=days, hold_days=hold_days, limit=task_cleanup.REPORT_LIMIT
+        )
         rows = [
             [
                 item.task.key,
@@ -481,7 +483,8 @@ def worker(
     tick: Annotated[float, typer.Option(min=1, help="Seconds between schedule checks.")] = 60,
 ) -> None:
     """Run scheduled jobs: `cleanup.weekly_report` every Monday at 08:00 UTC (the stale
-    report, with nudges). Several workers may run; each run happens once.
+    report, with nudges) and `auth.purge_sessions` every Sunday at 03:00 UTC (expired web
+    sessions). Several workers may run; each run happens once.
 
     Example: `workitems worker` (or `workitems worker --once` from cron)
     """

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from workitems.staging.enums import ReviewState
 from workitems.staging.models import Candidate
+from workitems.staging.service import waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
 from workitems.task.repository import status_in
@@ -84,13 +84,11 @@ def build_dashboard(session: Session, *, now: datetime) -> Dashboard:
         aging_p90_days=_age_percentile(session, 0.9, total, now),
         throughput=_throughput(session, today),
         staged_waiting=session.scalar(
-            select(func.count()).select_from(Candidate).where(Candidate.state == ReviewState.staged)
+            select(func.count()).select_from(Candidate).where(waiting(today))
         )
         or 0,
         oldest_staged_days=_days_since(
-            session.scalar(
-                select(func.min(Candidate.created_at)).where(Candidate.state == ReviewState.staged)
-            ),
+            session.scalar(select(func.min(Candidate.created_at)).where(waiting(today))),
             now,
         ),
     )
@@ -115,7 +113,7 @@ def _active_counts(
 def _age_percentile(session: Session, fraction: float, total: int, now: datetime) -> float | None:
     """Days in the current status at ``fraction`` (nearest rank) over the ``total`` active
     tasks: the oldest ``status_changed_at`` first, so a high percentile is a long wait.
-    One ``OFFSET`` probe along ``ix_tasks_status_changed_at_status`` (index only)."""
+    One ``OFFSET`` probe along ``ix_tasks_active_status_changed_at`` (index only)."""
     if total == 0:
         return None
     rank = max(0, min(total - 1, round((1 - fraction) * (total - 1))))
@@ -131,7 +129,7 @@ def _age_percentile(session: Session, fraction: float, total: int, now: datetime
 
 def _throughput(session: Session, today: date) -> list[dict[str, Any]]:
     """Completed tasks per ISO week (Monday start), oldest week first, empty weeks kept;
-    one range scan of ``ix_tasks_status_closed_at``."""
+    one indexed range count per week on ``ix_tasks_status_closed_at``."""
     this_monday = today - timedelta(days=today.weekday())
     weeks = [this_monday - timedelta(weeks=n) for n in range(THROUGHPUT_WEEKS - 1, -1, -1)]
     starts = [datetime.combine(week, datetime.min.time(), tzinfo=UTC) for week in weeks]

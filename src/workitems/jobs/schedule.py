@@ -43,7 +43,7 @@ class Job:
 
 def weekly_cleanup(session: Session) -> dict[str, Any]:
     """The stale report, with a nudge for each owner not nudged in the last week."""
-    items = cleanup.stale_report(session)
+    items = cleanup.stale_report(session, limit=cleanup.REPORT_LIMIT)
     nudged = cleanup.nudge_stale(session, items, actor_id=None)
     by_owner: dict[str, int] = {}
     for item in items:

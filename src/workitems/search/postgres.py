@@ -91,7 +91,7 @@ class PostgresSearch:
         """Many matches: walk the active index newest first, checking each row's tsvector.
         A few: read them from the GIN index and sort. Left alone, the planner mistakes one
         case for the other (phrases, correlated words) by a factor of a hundred."""
-        return Plan.walk_newest if many else Plan.filter_then_sort
+        return None if many else Plan.filter_then_sort
 
     def matches(
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]
@@ -146,6 +146,9 @@ class PostgresSearch:
             savepoint.rollback()
             if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
                 raise too_expensive(timeout_ms) from None
+            raise
+        except BaseException:
+            savepoint.rollback()  # a bad cursor, say: leave no budget behind
             raise
         else:
             session.execute(select(func.set_config("statement_timeout", previous, True)))

@@ -73,10 +73,9 @@ class SqliteSearch:
         return repository.count_capped(session, conditions, cap, newest_first=True)
 
     def plan(self, *, many: bool) -> Plan | None:
-        """Many matches: walk the newest-first list index (SQLite otherwise reads a
-        low-selectivity index such as ``due_date IS NULL`` and sorts). A few: its own
-        choice, since a filter it cannot index would otherwise mean a full table scan."""
-        return Plan.walk_newest if many else None
+        """SQLite's own choice either way: text streams from FTS in order, and forcing
+        read-then-sort on a filter it cannot index would mean a full table scan."""
+        return None
 
     def matches(
         self, positive: Sequence[TextTerm], negative: Sequence[TextTerm]

@@ -428,16 +428,22 @@ def review_many(
     return results
 
 
+def waiting(today: date) -> ColumnElement[bool]:
+    """Candidates in the review queue: staged, or snoozed until a day that has come."""
+    return or_(
+        Candidate.state == ReviewState.staged,
+        and_(Candidate.state == ReviewState.snoozed, Candidate.snoozed_until <= today),
+    )
+
+
 def count_waiting(session: Session) -> dict[CandidateSource, int]:
     """Candidates waiting for review by where they came from (every source present, so a
-    chart keeps its rows); expired snoozes count as waiting, as in the queue."""
-    waiting = or_(
-        Candidate.state == ReviewState.staged,
-        and_(Candidate.state == ReviewState.snoozed, Candidate.snoozed_until <= utc_today()),
-    )
+    chart keeps its rows)."""
     counts = dict.fromkeys(CandidateSource, 0)
     for source, count in session.execute(
-        select(Candidate.source, func.count()).where(waiting).group_by(Candidate.source)
+        select(Candidate.source, func.count())
+        .where(waiting(utc_today()))
+        .group_by(Candidate.source)
     ):
         counts[source] = count
     return counts

@@ -22,6 +22,9 @@ DEFAULT_SNOOZE_DAYS = 14
 MAX_SWEEP = 500
 #: ``workitems cleanup`` does not nudge a task again within this many days.
 RENUDGE_DAYS = 7
+#: The weekly report and its nudges cover this many stale tasks, longest idle first (the
+#: API pages at 200; an operator's report should not stop there).
+REPORT_LIMIT = 10_000
 
 
 class SweepAction(StrEnum):

@@ -34,7 +34,6 @@ from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabe
 from workitems.task.status import ACTIVE_STATUSES
 
 FAR_FUTURE = date(9999, 12, 31)
-UPDATED_INDEX = "ix_tasks_updated_at_id_status"
 
 
 class Plan(StrEnum):
@@ -43,10 +42,9 @@ class Plan(StrEnum):
     Planners estimate a search term's or a filter combination's selectivity badly (words
     come in phrases; most old work is closed), and the two good plans differ by orders of
     magnitude: a few matches are best read and then sorted, many are best found by walking
-    the newest-first index until a page is full."""
+    the newest-first index until a page is full (what planners do by default)."""
 
     filter_then_sort = "filter_then_sort"
-    walk_newest = "walk_newest"
 
 
 class SortField(StrEnum):
@@ -128,8 +126,6 @@ def list_page(
     if plan is Plan.filter_then_sort:
         # The same value, but no index can produce it in order: read the matches, sort.
         order_expr = func.coalesce(sort_expr, sort_expr)
-    elif plan is Plan.walk_newest and sort.field is SortField.updated:
-        query = query.with_hint(Task, f"INDEXED BY {UPDATED_INDEX}", "sqlite")
     if cursor:
         value, last_id = _decode_cursor(cursor, sort)
         if sort.descending:

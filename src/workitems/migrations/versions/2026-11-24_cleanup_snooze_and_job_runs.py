@@ -36,7 +36,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.drop_column("snoozed_until")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of ``tasks`` would lose its search
+    # triggers and cascade into comments, history and labels.
+    op.execute("ALTER TABLE tasks DROP COLUMN snoozed_until")
 
     op.drop_table("job_runs")

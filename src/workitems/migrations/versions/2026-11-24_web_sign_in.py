@@ -49,9 +49,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("locked_until")
-        batch_op.drop_column("failed_sign_ins")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of ``users`` would drop the table
+    # under the foreign keys that point at it.
+    op.execute("ALTER TABLE users DROP COLUMN locked_until")
+    op.execute("ALTER TABLE users DROP COLUMN failed_sign_ins")
 
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
