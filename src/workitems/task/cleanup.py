@@ -60,11 +60,6 @@ def stale_report(
     ]
 
 
-def default_nudge(task: Task) -> str:
-    idle = (utc_now() - task.updated_at).days
-    return f"Is this still alive? No update in {idle} days; move it on, hold it or close it."
-
-
 def sweep(
     session: Session,
     *,
@@ -101,8 +96,7 @@ def _apply(
     until: date,
 ) -> Task:
     if action is SweepAction.nudge:
-        task = service.get_task(session, ref)
-        return service.nudge_task(session, ref, actor_id=actor_id, note=note or default_nudge(task))
+        return service.nudge_task(session, ref, actor_id=actor_id, note=note)
     if action is SweepAction.snooze:
         return service.snooze_task(session, ref, until=until, actor_id=actor_id, note=note)
     return service.transition_task(
@@ -117,5 +111,5 @@ def nudge_stale(
     recent = utc_now() - timedelta(days=RENUDGE_DAYS)
     due = [i for i in items if i.last_nudged_at is None or i.last_nudged_at < recent]
     for item in due:
-        service.nudge_task(session, item.task.id, actor_id=actor_id, note=default_nudge(item.task))
+        service.nudge_task(session, item.task.id, actor_id=actor_id, note=None)
     return due

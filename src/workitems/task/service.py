@@ -156,11 +156,14 @@ def list_stale(
     )
 
 
-def nudge_task(session: Session, ref: str | int, *, actor_id: int | None, note: str) -> Task:
+def nudge_task(session: Session, ref: str | int, *, actor_id: int | None, note: str | None) -> Task:
     """Ask the owner whether the task is still alive: a history event they see, and no
     change to the task itself, so its last real activity stays what it was."""
     task = _lock(session, ref, None)
     status.check_editable(task.status)
+    if not note:
+        idle = (utc_now() - task.updated_at).days
+        note = f"Is this still alive? No update in {idle} days; move it on, hold it or close it."
     _record(session, task, EventKind.nudged, actor_id, {}, note)
     return task
 
