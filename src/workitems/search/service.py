@@ -8,6 +8,7 @@ keeps its cost flat however many tasks mention a common word.
 
 import base64
 import binascii
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
@@ -115,7 +116,8 @@ def list_matching(
     if parsed.text:
         where.append(engine.matches(parsed.positive_text, parsed.negative_text))
     if task_filters.statuses is None:
-        task_filters = _with_any_status(task_filters)
+        # The query decides the status scope (active unless it names one).
+        task_filters = dataclasses.replace(task_filters, statuses=_ANY_STATUS.statuses)
     with engine.guard(session, timeout_ms):
         return repository.list_page(
             session, task_filters, sort=sort, cursor=cursor, limit=limit, extra=where
@@ -123,11 +125,6 @@ def list_matching(
 
 
 _ANY_STATUS = TaskFilters(statuses=tuple(filters.ALL_STATUSES))
-
-
-def _with_any_status(task_filters: TaskFilters) -> TaskFilters:
-    """The query decides the status scope (active unless it names one)."""
-    return TaskFilters(**{**task_filters.__dict__, "statuses": _ANY_STATUS.statuses})
 
 
 def _where(
@@ -142,7 +139,7 @@ def _where(
 
 
 def _relevance_page(
-    session: Session, pool_query: Any, cursor: str | None, limit: int
+    session: Session, pool_query: Select[int, float], cursor: str | None, limit: int
 ) -> tuple[Sequence[Task], str | None]:
     pool = pool_query.subquery()
     query = select(Task, pool.c.score).join(pool, pool.c.id == Task.id)
