@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from tests.factories import make_token, make_user
 from workitems import migrate
-from workitems.api.deps import get_session
 from workitems.app import create_app
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.config import Settings
 from workitems.db import make_engine
+from workitems.http.session import get_session
 from workitems.models import Base
 from workitems.staging.service import reset_duplicate_indexes
 from workitems.user.models import User, UserRole

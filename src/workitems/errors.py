@@ -1,6 +1,6 @@
 """Domain errors: what went wrong, in the domain's words.
 
-Nothing here knows about HTTP; ``api/problems.py`` is the only place that maps these to
+Nothing here knows about HTTP; ``http/statuses.py`` is the only place that maps these to
 status codes, and the CLI prints their ``detail``.
 """
 

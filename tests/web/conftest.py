@@ -10,8 +10,8 @@ from httpx2 import Response
 from sqlalchemy.orm import Session
 
 from tests.factories import make_user
-from workitems.api.deps import get_session
 from workitems.auth.sessions import set_password
+from workitems.http.session import get_session
 from workitems.user.models import User, UserRole
 
 PASSWORD = "correct horse battery"

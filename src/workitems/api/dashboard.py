@@ -5,10 +5,11 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from workitems.api.deps import SessionDep, TasksRead
+from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
 from workitems.clock import utc_now
 from workitems.dashboard import build_dashboard
+from workitems.http.session import SessionDep
 
 router = APIRouter(prefix="/api/tasks/dashboard", tags=["dashboard"])
 

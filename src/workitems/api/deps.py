@@ -6,11 +6,11 @@ Connection discipline (the FastAPI pool deadlock): a request must never keep a p
 connection while it waits for a threadpool slot, or under load every thread ends up waiting
 for a connection held by a request that waits for a thread. So: the auth check commits its
 read before the endpoint runs; endpoints return a ready ``Response`` (see
-``api/responses.py``), so FastAPI needs no extra hop to serialize; and the session is
-committed on the event loop right after the endpoint returns (``scope="function"``).
+``api/responses.py``), so FastAPI needs no extra hop to serialize; and the session
+(``http/session.py``, shared with the web pages) is committed on the event loop right after
+the endpoint returns.
 """
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -26,27 +26,7 @@ from workitems.auth.scopes import Scope
 from workitems.auth.service import Principal
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import AuthenticationError, PermissionDeniedError
-
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; commit/rollback run on the event loop (a short blocking
-    call) so the connection is never held while waiting for a threadpool slot."""
-    state = request.app.state
-    bind = state.engine if request.method in _READ_METHODS else state.write_engine
-    session = Session(bind=bind, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+from workitems.http.session import SessionDep
 
 _bearer = HTTPBearer(
     auto_error=False,

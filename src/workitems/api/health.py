@@ -4,8 +4,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
-from workitems.api.deps import SessionDep
 from workitems.errors import UnavailableError
+from workitems.http.session import SessionDep
 
 router = APIRouter(tags=["health"])
 

@@ -1,6 +1,7 @@
 """The only place errors become HTTP: RFC 9457 ``application/problem+json`` responses.
 
-Each domain error class maps to one status here; an expected failure is never a 500.
+Each domain error class maps to one status (the table in ``http/statuses.py``, shared
+with the web pages); an expected failure is never a 500.
 """
 
 import logging
@@ -15,26 +16,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from workitems import errors
 from workitems.api.etags import format_etag
+from workitems.http.statuses import status_for
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-
-#: Most specific first: the first class the error is an instance of wins.
-STATUS_BY_ERROR: list[tuple[type[errors.WorkitemsError], int]] = [
-    (errors.LockedOutError, 429),
-    (errors.AuthenticationError, 401),
-    (errors.PermissionDeniedError, 403),
-    (errors.NotFoundError, 404),
-    (errors.InvalidTransitionError, 409),
-    (errors.TaskClosedError, 409),
-    (errors.ConflictError, 409),
-    (errors.StaleVersionError, 412),
-    (errors.ValidationError, 422),
-    (errors.QueryTooExpensiveError, 422),
-    (errors.PreconditionRequiredError, 428),
-    (errors.UnavailableError, 503),
-]
 
 _TITLES = {
     400: "Bad request",
@@ -71,13 +57,6 @@ def problem(
         **extensions,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
-
-
-def status_for(error: errors.WorkitemsError) -> int:
-    for cls, status in STATUS_BY_ERROR:
-        if isinstance(error, cls):
-            return status
-    return 400
 
 
 def _slug(error: errors.WorkitemsError) -> str:

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from workitems.api.deps import SessionDep, TasksRead
+from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
+from workitems.http.session import SessionDep
 from workitems.search import service
 from workitems.search.schemas import SearchResults
 from workitems.search.service import SearchSort

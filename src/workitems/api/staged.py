@@ -5,19 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import (
-    IfMatch,
-    OptionalIfMatch,
-    SessionDep,
-    TasksApprove,
-    TasksRead,
-    TasksWrite,
-)
+from workitems.api.deps import IfMatch, OptionalIfMatch, TasksApprove, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
 from workitems.api.idempotency import run_idempotent
-from workitems.api.problems import problem, status_for
+from workitems.api.problems import problem
 from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
+from workitems.http.statuses import status_for
 from workitems.staging import service
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate

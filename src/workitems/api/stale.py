@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from workitems.api.deps import SessionDep, TasksRead, TasksWrite
-from workitems.api.problems import status_for
+from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
+from workitems.http.session import SessionDep
+from workitems.http.statuses import status_for
 from workitems.task import cleanup, service
 from workitems.task.models import Task
 from workitems.task.schemas import (

@@ -7,12 +7,13 @@ from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from workitems.api.deps import IfMatch, OptionalIfMatch, SessionDep, TasksRead, TasksWrite
+from workitems.api.deps import IfMatch, OptionalIfMatch, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
 from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.clock import utc_today
 from workitems.errors import ValidationError
+from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus

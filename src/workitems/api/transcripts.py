@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import SessionDep, TasksRead, TasksWrite
+from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.api.staged import candidates_out
 from workitems.errors import ValidationError
+from workitems.http.session import SessionDep
 from workitems.staging.schemas import CandidateOut
 from workitems.transcript import analysis, service
 from workitems.transcript.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from workitems.api.deps import SessionDep, UsersRead
+from workitems.api.deps import UsersRead
 from workitems.api.responses import json_response
+from workitems.http.session import SessionDep
 from workitems.user import service
 from workitems.user.schemas import UserList, UserOut
 

@@ -4,8 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from workitems.api.deps import SessionDep, TasksRead, TasksWrite
+from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
+from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.search.schemas import SearchResults
 from workitems.view import service

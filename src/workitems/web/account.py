@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from workitems.api.deps import SessionDep
 from workitems.auth import sessions
 from workitems.errors import AuthenticationError, LockedOutError
+from workitems.http.session import SessionDep
 from workitems.web.deps import SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, PostedBy, check_origin
 from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute

@@ -9,12 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import SessionDep
 from workitems.auth import service as auth
 from workitems.auth import sessions
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.user import service as users
 from workitems.user.models import UserRole
 from workitems.user.passwords import generate_password

@@ -9,8 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
 
-from workitems.api.deps import SessionDep
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.task import cleanup
 from workitems.task.models import Task
 from workitems.web.deps import PostedBy, SignedIn

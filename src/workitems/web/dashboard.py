@@ -4,9 +4,9 @@ from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
-from workitems.api.deps import SessionDep
 from workitems.clock import utc_now
 from workitems.dashboard import build_dashboard
+from workitems.http.session import SessionDep
 from workitems.staging.service import count_waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.web import charts

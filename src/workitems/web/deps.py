@@ -13,10 +13,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from workitems.api.deps import SessionDep
 from workitems.auth.sessions import find_session
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import PermissionDeniedError
+from workitems.http.session import SessionDep
 from workitems.user.models import UserRole
 
 SESSION_COOKIE = "wi_session"
@@ -68,7 +68,7 @@ def _signed_in(request: Request, session: SessionDep) -> Viewer:
         role=user.role,
         csrf_token=web_session.csrf_token,
     )
-    # End the read before the endpoint's own threadpool hop (see api/deps.py).
+    # End the read before the endpoint's own threadpool hop (see http/session.py).
     session.commit()
     request.state.viewer = viewer  # so an error page still shows who is signed in
     return viewer

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import SessionDep
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.staging import service as staging
 from workitems.staging.enums import ReviewAction
 from workitems.staging.models import Candidate

@@ -1,7 +1,7 @@
 """The route class every page uses: errors become pages, never problem+json.
 
-Expected failures reach a person as a readable page with the status ``api/problems.py``
-assigns to the same error; a missing session becomes a redirect to the sign-in page that
+Expected failures reach a person as a readable page with the status the API gives
+the same error (``http/statuses.py``); a missing session becomes a redirect to the sign-in page that
 comes back afterwards.
 """
 
@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from workitems.api.problems import status_for
 from workitems.errors import WorkitemsError
+from workitems.http.statuses import status_for
 from workitems.web.deps import CsrfRejected, SignInRequired
 from workitems.web.render import redirect, render
 

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import SessionDep
 from workitems.errors import StaleVersionError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.task import service
 from workitems.task.models import Task, TaskEvent
 from workitems.task.schemas import TaskUpdate

@@ -9,8 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from workitems.api.deps import SessionDep
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.staging import service as staging
 from workitems.staging.enums import ReviewState
 from workitems.transcript import analysis, service

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from workitems.api.deps import SessionDep
 from workitems.clock import utc_today
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
