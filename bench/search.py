@@ -47,20 +47,16 @@ exact command, and a JSON report in ``bench/results/`` (git-ignored).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import math
 import os
 import random
 import re
-import secrets
-import shlex
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -70,8 +66,11 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from api import fmt_ms, load_average, print_table, versions
-from workitems import migrate
+from harness import report
+from harness.database import fresh_database
+from harness.options import add_database, database_urls, parser_for
+from harness.report import fmt_bytes, fmt_ms, load_average, percentile, print_table
+from harness.seed import Person, create_team
 from workitems.clock import utc_now
 from workitems.config import Settings
 from workitems.dashboard import build_dashboard
@@ -82,9 +81,7 @@ from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.task.enums import Priority, TaskSource, TaskStatus
 from workitems.task.models import Task
 from workitems.user.models import UserRole
-from workitems.user.service import add_user
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RESULTS_DIR = Path(__file__).parent / "results"
 SEED = 20261124
 CHUNK = 20_000
@@ -117,9 +114,7 @@ class Options:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n", 1)[0] if __doc__ else None,
-    )
+    parser = parser_for(__doc__)
     parser.add_argument("--tasks", type=int, help="tasks to load (1000000; 100000 with --quick)")
     parser.add_argument("--users", type=int, default=50, help="team members (50)")
     parser.add_argument("--queries", type=int, default=300, help="queries in the mix (300)")
@@ -130,17 +125,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--dashboard-runs", type=int, default=20, help="timed dashboard builds (20)"
     )
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed ({SEED})")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server (postgresql+psycopg://user@host:port/db) to run against "
-        "instead of SQLite; a fresh database workitems_bench_search_<random> is created there "
-        "and dropped",
-    )
-    parser.add_argument(
-        "--both",
-        action="store_true",
-        help=f"run on SQLite, then on PostgreSQL (--database-url, default {DEFAULT_PG_URL})",
-    )
+    add_database(parser, both=True)
     parser.add_argument("--quick", action="store_true", help="100,000 tasks: a smoke run")
     parser.add_argument(
         "--keep", action="store_true", help="keep the SQLite file and the PostgreSQL database"
@@ -154,15 +139,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         "--check", action="store_true", help="exit 2 when a goal is missed (errors exit 1)"
     )
     args = parser.parse_args(argv)
-    if args.database_url is not None:
-        backend = make_url(args.database_url).get_backend_name()
-        if backend != "postgresql":
-            parser.error("--database-url takes a PostgreSQL URL; SQLite is the default")
+    urls = database_urls(parser, args)
     tasks = args.tasks if args.tasks is not None else (100_000 if args.quick else 1_000_000)
     if tasks < 1_000 or args.users < 2 or args.queries < 10 or args.dashboard_runs < 1:
         parser.error("--tasks >= 1000, --users >= 2, --queries >= 10, --dashboard-runs >= 1")
-    urls: tuple[str | None, ...]
-    urls = (None, args.database_url or DEFAULT_PG_URL) if args.both else (args.database_url,)
     stamp = utc_now().strftime("%Y%m%d-%H%M%S")
     return Options(
         tasks=tasks,
@@ -181,39 +161,6 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
 # --------------------------------------------------------------------------- database
 
 
-@contextlib.contextmanager
-def fresh_database(server_url: str | None, workdir: Path, *, keep: bool) -> Iterator[str]:
-    """Yield the URL of a fresh, empty database; drop it afterwards unless ``keep``."""
-    if server_url is None:
-        path = workdir / "search.db"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            if not keep:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-    from psycopg import sql
-
-    server = make_url(server_url)
-    admin_dsn = server.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    name = f"workitems_bench_search_{secrets.token_hex(4)}"
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        if keep:
-            print(f"kept PostgreSQL database {name}")
-        else:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            with psycopg.connect(admin_dsn, autocommit=True) as conn:
-                conn.execute(drop.format(sql.Identifier(name)))
-
-
 def database_bytes(engine: Engine) -> int:
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
@@ -222,10 +169,6 @@ def database_bytes(engine: Engine) -> int:
         pages = conn.exec_driver_sql("PRAGMA page_count").scalar() or 0
         size = conn.exec_driver_sql("PRAGMA page_size").scalar() or 0
         return int(pages) * int(size)
-
-
-def fmt_bytes(n: int) -> str:
-    return f"{n / 1024**3:.2f} GB" if n >= 1024**3 else f"{n / 1024**2:.0f} MB"
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -633,10 +576,8 @@ class Generator:
 # --------------------------------------------------------------------------- load
 
 
-def create_team(url: str, n_users: int, rng: random.Random) -> list[Member]:
+def add_team(url: str, n_users: int, rng: random.Random) -> list[Member]:
     """Migrate, then add the team through the user service (a few dozen rows)."""
-    migrate.upgrade(url)
-    engine = make_engine(url)
     names: list[str] = []
     pairs = [(f, last) for f in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(pairs)
@@ -647,21 +588,20 @@ def create_team(url: str, n_users: int, rng: random.Random) -> list[Member]:
             names.append(f"{first} {last}")
         if len(names) == n_users:
             break
-    try:
-        with session_scope(engine) as session:
-            users = [
-                add_user(
-                    session,
-                    email=f"{name.lower().replace(' ', '.')}@example.com",
-                    name=name,
-                    aliases=[name.split()[0]],
-                    role=UserRole.admin if n == 0 else UserRole.member,
-                )
-                for n, name in enumerate(names)
-            ]
-            return [Member(u.id, u.display_name, u.email) for u in users]
-    finally:
-        engine.dispose()
+    people = [
+        Person(
+            name,
+            f"{name.lower().replace(' ', '.')}@example.com",
+            (name.split()[0],),
+            UserRole.admin if n == 0 else UserRole.member,
+        )
+        for n, name in enumerate(names)
+    ]
+    team = create_team(url, people, issued_by=None)
+    return [
+        Member(user_id, person.name, person.email)
+        for user_id, person in zip(team.user_ids, people, strict=True)
+    ]
 
 
 def _sqlite_value(value: Any) -> Any:
@@ -996,14 +936,6 @@ class Timing:
     error: str | None = None
 
 
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest rank: the smallest value with at least ``fraction`` of them at or below."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def run_query(engine: Engine, query: Query, order: str, viewer_id: int, timeout_ms: int) -> Timing:
     """One search as a request runs it: a fresh session, the first page loaded in full."""
     timing = Timing(query.category, query.shape, query.q, order, 0.0)
@@ -1150,11 +1082,11 @@ def measure(
 
 def run_backend(opts: Options, server_url: str | None, workdir: Path) -> BackendResult:
     backend = "SQLite" if server_url is None else "PostgreSQL"
-    with fresh_database(server_url, workdir, keep=opts.keep) as url:
+    with fresh_database(server_url, workdir, "search", keep=opts.keep) as url:
         shown = make_url(url).render_as_string(hide_password=True)
         print(f"\n== {backend}: {opts.tasks:,} tasks ({shown}) ==", flush=True)
         now = utc_now()
-        members = create_team(url, opts.users, random.Random(opts.seed))
+        members = add_team(url, opts.users, random.Random(opts.seed))
         loaded, sample = load(opts, url, members, now)
         print(
             f"  loaded {loaded.tasks:,} tasks, {loaded.labels:,} labels, {loaded.comments:,} "
@@ -1298,7 +1230,7 @@ def run(opts: Options) -> int:
         f"bench/search.py started {started_at:%Y-%m-%d %H:%M:%S} UTC on {os.cpu_count()} CPUs; "
         f"load average {load_average()}"
     )
-    print(f"versions: {versions()}")
+    print(f"versions: {report.versions()}")
     workdir = Path(tempfile.mkdtemp(prefix="workitems-bench-search-"))
     results: list[BackendResult] = []
     try:
@@ -1317,10 +1249,8 @@ def run(opts: Options) -> int:
     print("\nsummary:")
     for r in results:
         print(summary_line(r))
-    command = shlex.join(sys.orig_argv)
-    print(f"command: {command}")
-    opts.json_path.parent.mkdir(parents=True, exist_ok=True)
-    report = {
+    print(f"command: {report.command()}")
+    figures = {
         "started_at": started_at.isoformat(),
         "options": {k: str(v) for k, v in asdict(opts).items()},
         "goals": GOALS,
@@ -1342,10 +1272,8 @@ def run(opts: Options) -> int:
             for r in results
         ],
         "summary": [summary_line(r) for r in results],
-        "command": command,
     }
-    opts.json_path.write_text(json.dumps(report, indent=2, default=str))
-    print(f"figures written to {opts.json_path}")
+    report.write_json(opts.json_path, figures)
     if any(r.errors for r in results):
         return 1
     missed = any(not all(r.goals_met().values()) for r in results)

@@ -40,59 +40,46 @@ Finally a one-line summary per database for a closing note, and the exact comman
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import http.client
 import json
 import os
 import random
-import shlex
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
-from sqlalchemy.engine import make_url
 
-from api import (
+from harness import report
+from harness.database import backend_name, fresh_database, shown
+from harness.options import add_common, add_database, database_urls, parser_for
+from harness.report import fmt_ms, fmt_rps, load_average, print_table
+from harness.seed import (
     CONTEXTS,
-    HOST,
     LABELS,
     PRIORITY_WEIGHTS,
     SENTENCES,
     TEAM,
     VERBS,
-    Server,
-    _weighted,
-    fmt_ms,
-    fmt_rps,
-    free_port,
-    load_average,
-    print_table,
-    versions,
+    create_team,
+    default_team,
+    weighted,
 )
-from workitems import migrate
-from workitems.auth.scopes import ALL_SCOPES
-from workitems.auth.service import issue_token
+from harness.server import CpuMeter, Server, request
 from workitems.clock import utc_now
-from workitems.db import Base, is_sqlite, make_engine, session_scope
+from workitems.db import Base, make_engine
 from workitems.staging.enums import ReviewState
 from workitems.staging.models import Candidate
 from workitems.task.enums import Priority, TaskSource, TaskStatus
 from workitems.task.models import Task
-from workitems.user.models import UserRole
-from workitems.user.service import add_user
 
-PG_BENCH_DB = "workitems_bench_staging"
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BULK_PATH = "/api/tasks/staged/bulk"
 REVIEW_PATH = "/api/tasks/staged/review"
 LIST_PATH = "/api/tasks/staged"
@@ -125,9 +112,7 @@ class Options:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n", 1)[0] if __doc__ else None,
-    )
+    parser = parser_for(__doc__)
     parser.add_argument(
         "--candidates", type=int, help="candidates to stage and approve (10000; 2000 with --quick)"
     )
@@ -155,41 +140,13 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         action="store_true",
         help="send the bulk requests without Idempotency-Key (and skip the replay)",
     )
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server (postgresql+psycopg://user@host:port/db) to run against "
-        f"instead of SQLite; a fresh database {PG_BENCH_DB!r} is created there and dropped",
-    )
-    parser.add_argument(
-        "--both",
-        action="store_true",
-        help=f"run on SQLite, then on PostgreSQL (--database-url, default {DEFAULT_PG_URL})",
-    )
-    parser.add_argument(
-        "--log-level",
-        default="warning",
-        help="server log level (warning; 'info' adds uvicorn's access log to every request)",
-    )
-    parser.add_argument("--quick", action="store_true", help="a small smoke run")
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary directory and the databases"
-    )
-    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="exit 2 when a goal is missed on SQLite (errors always exit 1)",
-    )
+    add_database(parser, both=True)
+    add_common(parser)
     args = parser.parse_args(argv)
     quick: bool = args.quick
-    if args.database_url is not None:
-        backend = make_url(args.database_url).get_backend_name()
-        if backend != "postgresql":
-            parser.error("--database-url takes a PostgreSQL URL; SQLite is the default")
+    urls = database_urls(parser, args)
     if not 0 <= args.dup_share <= 1:
         parser.error("--dup-share is a fraction between 0 and 1")
-    urls: tuple[str | None, ...]
-    urls = (None, args.database_url or DEFAULT_PG_URL) if args.both else (args.database_url,)
     candidates = args.candidates if args.candidates is not None else (2_000 if quick else 10_000)
     open_tasks = args.open_tasks if args.open_tasks is not None else (10_000 if quick else 100_000)
     dup_candidates = (
@@ -215,33 +172,6 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
 # --------------------------------------------------------------------------- database
 
 
-@contextlib.contextmanager
-def fresh_database(server_url: str | None, sqlite_path: Path, *, keep: bool) -> Iterator[str]:
-    """Yield the URL of a fresh, empty database; drop it afterwards (PostgreSQL)."""
-    if server_url is None:
-        sqlite_path.unlink(missing_ok=True)
-        yield f"sqlite:///{sqlite_path}"
-        return
-    import psycopg
-    from psycopg import sql
-
-    server = make_url(server_url)
-    admin_dsn = server.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_BENCH_DB))
-    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_BENCH_DB))
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(drop)
-        conn.execute(create)
-    try:
-        yield server.set(database=PG_BENCH_DB).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with psycopg.connect(admin_dsn, autocommit=True) as conn:
-                conn.execute(drop)
-
-
 @dataclass(frozen=True)
 class Team:
     token: str
@@ -252,25 +182,10 @@ class Team:
 
 def setup(url: str) -> Team:
     """Migrate, then create the team (with aliases) and an all-scope token."""
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_scope(engine) as session:
-            admin = add_user(
-                session, email="bench@example.com", name="Bench Admin", role=UserRole.admin
-            )
-            _token, raw = issue_token(
-                session, user=admin, scopes=ALL_SCOPES, name="bench/staging.py"
-            )
-            team = [
-                add_user(session, email=f"{login}@example.com", name=name, aliases=[login])
-                for name, login in TEAM
-            ]
-            user_ids = [admin.id, *(user.id for user in team)]
-    finally:
-        engine.dispose()
+    made = create_team(url, default_team(), issued_by="bench/staging.py")
+    assert made.token is not None
     members = [(name, login, f"{login}@example.com") for name, login in TEAM]
-    return Team(token=raw, user_ids=user_ids, members=members)
+    return Team(token=made.token, user_ids=made.user_ids, members=members)
 
 
 # --------------------------------------------------------------------------- data
@@ -669,7 +584,7 @@ class Answer:
     seconds: float
 
 
-def request(
+def call(
     port: int,
     method: str,
     path: str,
@@ -680,25 +595,10 @@ def request(
 ) -> Answer:
     """One request on its own connection (loopback connect is ~0.1 ms; no keep-alive to
     lose between steps, and no retried POST). Timed from sending to the last byte read."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
-        if body is not None:
-            sent["Content-Type"] = "application/json"
-        started = time.perf_counter()
-        conn.request(method, path, body=body, headers=sent)
-        response = conn.getresponse()
-        raw = response.read()
-        seconds = time.perf_counter() - started
-        try:
-            payload = json.loads(raw) if raw else None
-        except ValueError:
-            payload = raw.decode(errors="replace")
-        return Answer(
-            response.status, {k.lower(): v for k, v in response.getheaders()}, payload, seconds
-        )
-    finally:
-        conn.close()
+    status, answer_headers, payload, seconds = request(
+        port, method, path, token=token, body=body, headers=headers, timeout=REQUEST_TIMEOUT
+    )
+    return Answer(status, answer_headers, payload, seconds)
 
 
 def expect(answer: Answer, status: int, what: str) -> Any:
@@ -741,26 +641,8 @@ def series(step: Step) -> str:
     return ", ".join(f"{ms:,.0f}" for ms in step.requests_ms)
 
 
-class CpuMeter:
-    """The server's CPU share while a step runs: about 1.0 means the server is the limit."""
-
-    def __init__(self, server: Server) -> None:
-        self.server = server
-        self.cpu = server.cpu_seconds()
-        self.wall = time.perf_counter()
-
-    def share(self) -> float | None:
-        cpu = self.server.cpu_seconds()
-        wall = time.perf_counter() - self.wall
-        if cpu is None or self.cpu is None or wall <= 0:
-            return None
-        return (cpu - self.cpu) / wall
-
-
 def start_server(url: str, log_path: Path, log_level: str) -> Server:
-    server = Server(url, free_port(), log_path, log_level)
-    server.wait_ready()
-    return server
+    return Server.workitems(url, log_path, log_level=log_level).wait_ready()
 
 
 def stage_bulk(
@@ -781,7 +663,7 @@ def stage_bulk(
     meter = CpuMeter(server)
     for n, body in enumerate(bodies):
         headers = {"Idempotency-Key": keys[n]} if keys else None
-        answer = request(server.port, "POST", BULK_PATH, token=token, body=body, headers=headers)
+        answer = call(server.port, "POST", BULK_PATH, token=token, body=body, headers=headers)
         payload = expect(answer, 200, f"POST {BULK_PATH} #{n + 1}")
         size = len(payload["results"])
         if payload["created"] != size or payload["invalid"]:
@@ -804,9 +686,7 @@ def review(
         body: dict[str, Any] = {"action": action, "ids": chunk}
         if reason:
             body["reason"] = reason
-        answer = request(
-            server.port, "POST", REVIEW_PATH, token=token, body=json.dumps(body).encode()
-        )
+        answer = call(server.port, "POST", REVIEW_PATH, token=token, body=json.dumps(body).encode())
         payload = expect(answer, 200, f"POST {REVIEW_PATH} ({action})")
         wanted = "approved" if action == "approve" else "rejected"
         failed = [r for r in payload["results"] if r["status"] != wanted]
@@ -826,7 +706,7 @@ def read_queue(server: Server, token: str) -> tuple[Step, list[dict[str, Any]]]:
     meter = CpuMeter(server)
     while True:
         path = f"{LIST_PATH}?limit={PAGE}" + (f"&cursor={cursor}" if cursor else "")
-        answer = request(server.port, "GET", path, token=token)
+        answer = call(server.port, "GET", path, token=token)
         payload = expect(answer, 200, f"GET {path}")
         items.extend(payload["items"])
         step.items += len(payload["items"])
@@ -841,7 +721,7 @@ def read_queue(server: Server, token: str) -> tuple[Step, list[dict[str, Any]]]:
 def warm_up(server: Server, token: str, item: dict[str, Any]) -> None:
     """Stage one candidate and reject it: a fresh process's first write is slower (lazy
     imports, compiled-statement caches), which is not what the figures are about."""
-    answer = request(
+    answer = call(
         server.port,
         "POST",
         BULK_PATH,
@@ -850,11 +730,11 @@ def warm_up(server: Server, token: str, item: dict[str, Any]) -> None:
     )
     [result] = expect(answer, 200, "warm-up bulk")["results"]
     review(server, token, [result["id"]], action="reject", label="warm-up", reason="warm-up")
-    expect(request(server.port, "GET", f"{LIST_PATH}?limit=1", token=token), 200, "warm-up")
+    expect(call(server.port, "GET", f"{LIST_PATH}?limit=1", token=token), 200, "warm-up")
 
 
 def first_page(server: Server, token: str) -> tuple[float, list[dict[str, Any]]]:
-    answer = request(server.port, "GET", f"{LIST_PATH}?limit={PAGE}", token=token)
+    answer = call(server.port, "GET", f"{LIST_PATH}?limit={PAGE}", token=token)
     payload = expect(answer, 200, f"GET {LIST_PATH}?limit={PAGE}")
     return answer.seconds * 1000, payload["items"]
 
@@ -910,7 +790,7 @@ def phase_a(opts: Options, url: str, workdir: Path, rng: random.Random) -> Phase
         )
         result = PhaseA(staged=staged, approved=Step("review"))
         if keys:
-            answer = request(
+            answer = call(
                 server.port,
                 "POST",
                 BULK_PATH,
@@ -1034,8 +914,8 @@ def seed_open_tasks(
     now = utc_now()
     today = now.date()
     horizon = timedelta(days=180).total_seconds()
-    pick_status = _weighted(rng, OPEN_STATUS_WEIGHTS)
-    pick_priority = _weighted(rng, PRIORITY_WEIGHTS)
+    pick_status = weighted(rng, OPEN_STATUS_WEIGHTS)
+    pick_priority = weighted(rng, PRIORITY_WEIGHTS)
     with engine.begin() as conn:
         for start in range(first_id, last_id + 1, SEED_CHUNK):
             tasks: list[dict[str, Any]] = []
@@ -1379,25 +1259,25 @@ def run(opts: Options) -> int:
         f"bench/staging.py started {started_at:%Y-%m-%d %H:%M:%S} UTC on {os.cpu_count()} CPUs; "
         f"load average {load_average()}"
     )
-    print(f"versions: {versions()}")
+    print(f"versions: {report.versions()}")
     workdir = Path(tempfile.mkdtemp(prefix="workitems-bench-staging-"))
     results: list[BackendResult] = []
     errors = 0
     try:
         for server_url in opts.database_urls:
-            with fresh_database(server_url, workdir / "a.db", keep=opts.keep) as url:
-                backend = "SQLite" if is_sqlite(url) else "PostgreSQL"
-                shown = make_url(url).render_as_string(hide_password=True)
-                print(f"\n== {backend}: A. bulk staging and approval ({shown}) ==", flush=True)
+            with fresh_database(server_url, workdir, "staging_a", keep=opts.keep) as url:
+                backend = backend_name(url)
+                where = shown(url)
+                print(f"\n== {backend}: A. bulk staging and approval ({where}) ==", flush=True)
                 # The same data on every database, whatever ran before.
                 a = phase_a(opts, url, workdir, random.Random(SEED))
-            with fresh_database(server_url, workdir / "b.db", keep=opts.keep) as url:
+            with fresh_database(server_url, workdir, "staging_b", keep=opts.keep) as url:
                 print(
                     f"\n== {backend}: B. duplicate warnings with {opts.open_tasks:,} open tasks ==",
                     flush=True,
                 )
                 b = phase_b(opts, url, workdir, random.Random(SEED + 1))
-            results.append(BackendResult(backend, shown, a, b))
+            results.append(BackendResult(backend, where, a, b))
             logged = dict(a.server_errors)
             for each in b:
                 for kind, count in each.server_errors.items():
@@ -1414,23 +1294,22 @@ def run(opts: Options) -> int:
         print("\nsummary:")
         for r in results:
             print(summary_line(opts, r))
-        print(f"command: {shlex.join(sys.orig_argv)}")
+        print(f"command: {report.command()}")
         if opts.json_path is not None:
-            opts.json_path.parent.mkdir(parents=True, exist_ok=True)
-            report = {
-                "started_at": started_at.isoformat(),
-                "options": {k: str(v) for k, v in asdict(opts).items()},
-                "results": [asdict(r) for r in results],
-                "figures": [figures(r) for r in results],
-                "summary": [summary_line(opts, r) for r in results],
-                "goals": GOALS,
-                "command": shlex.join(sys.orig_argv),
-            }
-            opts.json_path.write_text(json.dumps(report, indent=2, default=str))
-            print(f"figures written to {opts.json_path}")
+            report.write_json(
+                opts.json_path,
+                {
+                    "started_at": started_at.isoformat(),
+                    "options": {k: str(v) for k, v in asdict(opts).items()},
+                    "results": [asdict(r) for r in results],
+                    "figures": [figures(r) for r in results],
+                    "summary": [summary_line(opts, r) for r in results],
+                    "goals": GOALS,
+                },
+            )
     finally:
         if opts.keep:
-            print(f"kept {workdir} (a.db, b.db, server logs)")
+            print(f"kept {workdir} (staging_a.db, staging_b.db, server logs)")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     if errors:
