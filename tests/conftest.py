@@ -30,7 +30,7 @@ from workitems.config import Settings
 from workitems.db import make_engine
 from workitems.http.session import get_session
 from workitems.models import Base
-from workitems.staging.service import reset_duplicate_indexes
+from workitems.staging.attention import reset_duplicate_indexes
 from workitems.user.models import User, UserRole
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from workitems.staging.models import Candidate
-from workitems.staging.service import waiting
+from workitems.staging.repository import waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
 from workitems.task.repository import status_in

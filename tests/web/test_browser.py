@@ -26,8 +26,9 @@ from workitems.auth.sessions import set_password
 from workitems.clock import utc_now
 from workitems.db import session_scope
 from workitems.models import Base
+from workitems.staging.attention import reset_duplicate_indexes
 from workitems.staging.schemas import CandidateIn
-from workitems.staging.service import reset_duplicate_indexes, stage_candidate
+from workitems.staging.service import stage_candidate
 from workitems.task.enums import Priority
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import create_task

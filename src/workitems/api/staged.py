@@ -1,9 +1,9 @@
 """``/api/tasks/staged``: the review queue. Reviewing needs ``tasks:approve``."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
-from sqlalchemy.orm import Session
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksApprove, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
@@ -13,9 +13,10 @@ from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.session import SessionDep
 from workitems.http.statuses import status_for
-from workitems.staging import service
+from workitems.staging import attention, service
+from workitems.staging import review as reviewing
+from workitems.staging.attention import CandidateWithWarnings
 from workitems.staging.enums import CandidateSource, ReviewState
-from workitems.staging.models import Candidate
 from workitems.staging.schemas import (
     BulkIn,
     BulkItemOut,
@@ -30,37 +31,24 @@ from workitems.staging.schemas import (
     ReviewItem,
     ReviewResult,
     SnoozeIn,
-    WarningOut,
 )
-from workitems.staging.warnings import ReviewWarning
 from workitems.task.models import KEY_PREFIX
 
 router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
 
 
-def candidates_out(
-    session: Session,
-    candidates: list[Candidate],
-    warnings: dict[int, list[ReviewWarning]] | None = None,
-) -> list[CandidateOut]:
-    if warnings is None:
-        warnings = service.warnings_for(session, candidates)
-    return [
-        CandidateOut.of(
-            c,
-            [WarningOut(code=w.code, message=w.message, matches=w.matches) for w in warnings[c.id]],
-        )
-        for c in candidates
-    ]
+def candidates_out(items: Sequence[CandidateWithWarnings]) -> list[CandidateOut]:
+    return [CandidateOut.of(item.candidate, item.warnings) for item in items]
 
 
-def _one(session: Session, candidate: Candidate, *, status_code: int = 200) -> Response:
-    headers = {"ETag": format_etag(candidate.version)}
+def _one(item: CandidateWithWarnings, *, status_code: int = 200) -> Response:
+    headers = {"ETag": format_etag(item.candidate.version)}
     if status_code == status.HTTP_201_CREATED:
-        headers["Location"] = f"/api/tasks/staged/{candidate.id}"
-    [out] = candidates_out(session, [candidate])
-    return json_response(out, status_code=status_code, headers=headers)
+        headers["Location"] = f"/api/tasks/staged/{item.candidate.id}"
+    return json_response(
+        CandidateOut.of(item.candidate, item.warnings), status_code=status_code, headers=headers
+    )
 
 
 @router.get("", response_model=CandidatePage, summary="The review queue, oldest first")
@@ -78,7 +66,7 @@ def list_staged(
 ) -> Response:
     if cursor is not None and not cursor.isdigit():
         raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
-    rows, warnings, last = service.list_with_warnings(
+    items, last = attention.list_candidates_with_warnings(
         session,
         states=state or [ReviewState.staged],
         source=source,
@@ -87,9 +75,7 @@ def list_staged(
         limit=limit,
         has_warnings=has_warnings,
     )
-    page = CandidatePage(
-        items=candidates_out(session, rows, warnings), next_cursor=str(last) if last else None
-    )
+    page = CandidatePage(items=candidates_out(items), next_cursor=str(last) if last else None)
     return json_response(page)
 
 
@@ -101,7 +87,9 @@ def list_staged(
 )
 def stage(data: CandidateIn, session: SessionDep, principal: TasksWrite) -> Response:
     candidate = service.stage_candidate(session, data, actor_id=principal.user_id)
-    return _one(session, candidate, status_code=status.HTTP_201_CREATED)
+    return _one(
+        attention.one_with_warnings(session, candidate), status_code=status.HTTP_201_CREATED
+    )
 
 
 @router.post(
@@ -166,7 +154,7 @@ def stage_bulk(
     summary="Approve or reject many candidates by id, with a result per item",
 )
 def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Response:
-    outcomes = service.review_many(
+    outcomes = reviewing.review_many(
         session,
         action=data.action,
         ids=data.ids,
@@ -201,7 +189,7 @@ def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Resp
 
 @router.get("/{candidate_id}", response_model=CandidateOut, summary="One candidate, with warnings")
 def get_staged(candidate_id: int, session: SessionDep, _: TasksRead) -> Response:
-    return _one(session, service.get_candidate(session, candidate_id))
+    return _one(attention.get_candidate_with_warnings(session, candidate_id))
 
 
 @router.patch("/{candidate_id}", response_model=CandidateOut, summary="Edit (If-Match required)")
@@ -212,8 +200,8 @@ def edit_staged(
     _: TasksWrite,
     version: IfMatch,
 ) -> Response:
-    candidate = service.update_candidate(session, candidate_id, data, expected_version=version)
-    return _one(session, candidate)
+    candidate = reviewing.update_candidate(session, candidate_id, data, expected_version=version)
+    return _one(attention.one_with_warnings(session, candidate))
 
 
 @router.post(
@@ -228,14 +216,14 @@ def approve(
     version: OptionalIfMatch,
     edits: Annotated[CandidateUpdate | None, Body()] = None,
 ) -> Response:
-    candidate = service.approve_candidate(
+    candidate = reviewing.approve_candidate(
         session,
         candidate_id,
         actor_id=principal.user_id,
         edits=edits,
         expected_version=version,
     )
-    return _one(session, candidate)
+    return _one(attention.one_with_warnings(session, candidate))
 
 
 @router.post("/{candidate_id}/reject", response_model=CandidateOut, summary="Reject, with a reason")
@@ -246,14 +234,14 @@ def reject(
     principal: TasksApprove,
     version: OptionalIfMatch,
 ) -> Response:
-    candidate = service.reject_candidate(
+    candidate = reviewing.reject_candidate(
         session,
         candidate_id,
         actor_id=principal.user_id,
         reason=data.reason,
         expected_version=version,
     )
-    return _one(session, candidate)
+    return _one(attention.one_with_warnings(session, candidate))
 
 
 @router.post(
@@ -268,7 +256,7 @@ def duplicate(
     principal: TasksApprove,
     version: OptionalIfMatch,
 ) -> Response:
-    candidate = service.mark_duplicate(
+    candidate = reviewing.mark_duplicate(
         session,
         candidate_id,
         task_ref=data.task_id,
@@ -276,7 +264,7 @@ def duplicate(
         reason=data.reason,
         expected_version=version,
     )
-    return _one(session, candidate)
+    return _one(attention.one_with_warnings(session, candidate))
 
 
 @router.post(
@@ -291,7 +279,7 @@ def snooze(
     principal: TasksApprove,
     version: OptionalIfMatch,
 ) -> Response:
-    candidate = service.snooze_candidate(
+    candidate = reviewing.snooze_candidate(
         session,
         candidate_id,
         until=data.until,
@@ -299,4 +287,4 @@ def snooze(
         reason=data.reason,
         expected_version=version,
     )
-    return _one(session, candidate)
+    return _one(attention.one_with_warnings(session, candidate))

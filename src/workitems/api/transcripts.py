@@ -15,6 +15,7 @@ from workitems.api.responses import json_response
 from workitems.api.staged import candidates_out
 from workitems.errors import ValidationError
 from workitems.http.session import SessionDep
+from workitems.staging import attention
 from workitems.staging.schemas import CandidateOut
 from workitems.transcript import analysis, service
 from workitems.transcript.extract import EXTRACTOR_NAME, EXTRACTOR_VERSION
@@ -164,7 +165,7 @@ def analyze(data: AnalyzeIn, session: SessionDep, principal: TasksWrite) -> Resp
         staged=staged,
         extractor=EXTRACTOR_NAME,
         extractor_version=EXTRACTOR_VERSION,
-        candidates=candidates_out(session, candidates),
+        candidates=candidates_out(attention.with_warnings(session, candidates)),
     )
     return json_response(out, status_code=201 if staged else 200)
 

@@ -1,5 +1,6 @@
 """How a candidate is written and read. Unknown fields are refused (422)."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -7,6 +8,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstrain
 
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
+from workitems.staging.warnings import ReviewWarning
 from workitems.task.enums import Priority
 from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import Description, Label, Title
@@ -151,7 +153,7 @@ class CandidateOut(BaseModel):
     warnings: list[WarningOut]
 
     @classmethod
-    def of(cls, candidate: Candidate, warnings: list[WarningOut]) -> "CandidateOut":
+    def of(cls, candidate: Candidate, warnings: Sequence[ReviewWarning]) -> "CandidateOut":
         return cls(
             id=candidate.id,
             title=candidate.title,
@@ -179,7 +181,9 @@ class CandidateOut(BaseModel):
             created_at=candidate.created_at,
             updated_at=candidate.updated_at,
             version=candidate.version,
-            warnings=warnings,
+            warnings=[
+                WarningOut(code=w.code, message=w.message, matches=w.matches) for w in warnings
+            ],
         )
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.session import SessionDep
-from workitems.staging import service as staging
+from workitems.staging import attention
+from workitems.staging import review as staging
 from workitems.staging.enums import ReviewAction
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
@@ -101,9 +102,11 @@ def review_queue(
     transcript: int | None = None,
     after: int | None = None,
 ) -> Response:
-    rows, warnings, last = staging.list_with_warnings(
+    page, last = attention.list_candidates_with_warnings(
         session, transcript_id=transcript, after_id=after, limit=PAGE
     )
+    rows = [item.candidate for item in page]
+    warnings = {item.candidate.id: item.warnings for item in page}
     source = get_transcript(session, transcript) if transcript is not None else None
     back = f"/review?transcript={transcript}" if transcript is not None else "/review"
     more = None

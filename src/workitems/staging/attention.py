@@ -1,0 +1,215 @@
+"""What a reviewer should look at: candidates with their warnings.
+
+Warnings are computed, never stored: the pure rules of ``warnings.py`` (title, owner, due
+date) plus likely duplicates, found with the per-process open-task index of
+``duplicates.py``, which is cached here and refreshed incrementally. Every duplicate the
+index suggests is re-read from the database before it is shown.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_today
+from workitems.staging import repository
+from workitems.staging.duplicates import (
+    SHORTLIST,
+    THRESHOLD,
+    TaskTitleCache,
+    TitleIndex,
+    normalize,
+    similarity,
+)
+from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.models import Candidate
+from workitems.staging.service import MAX_PAGE, get_candidate, list_candidates
+from workitems.staging.warnings import (
+    OwnerResolution,
+    ReviewWarning,
+    compute_warnings,
+    duplicate_warning,
+)
+from workitems.task import repository as task_repository
+from workitems.task.models import KEY_PREFIX
+from workitems.task.status import ACTIVE_STATUSES
+from workitems.user import repository as users_repository
+from workitems.user.models import User
+from workitems.user.service import rank_matches
+
+#: Staged and snoozed candidates get warnings; reviewed ones need no attention.
+REVIEWABLE = (ReviewState.staged, ReviewState.snoozed)
+#: A ``has_warnings`` filter reads at most this many candidates per page request.
+MAX_SCAN = 1000
+#: Ghost rows found in a shortlist are pruned and the lookup repeated, at most this often.
+MAX_PRUNE_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class CandidateWithWarnings:
+    candidate: Candidate
+    warnings: list[ReviewWarning]
+
+
+def get_candidate_with_warnings(session: Session, candidate_id: int) -> CandidateWithWarnings:
+    return one_with_warnings(session, get_candidate(session, candidate_id))
+
+
+def one_with_warnings(session: Session, candidate: Candidate) -> CandidateWithWarnings:
+    """A candidate just read or changed, with its warnings."""
+    return CandidateWithWarnings(candidate, warnings_for(session, [candidate])[candidate.id])
+
+
+def with_warnings(session: Session, candidates: Sequence[Candidate]) -> list[CandidateWithWarnings]:
+    """Candidates just read or changed, with their warnings (one pass for all of them)."""
+    found = warnings_for(session, candidates)
+    return [CandidateWithWarnings(c, found[c.id]) for c in candidates]
+
+
+def list_candidates_with_warnings(
+    session: Session,
+    *,
+    states: Sequence[ReviewState] = (ReviewState.staged,),
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+    has_warnings: bool | None = None,
+) -> tuple[list[CandidateWithWarnings], int | None]:
+    """A page of candidates with their warnings, optionally only those with (or without)
+    warnings, and the id to continue after. Warnings are computed, not stored, so the
+    filter reads ahead in batches; when it gives up after ``MAX_SCAN`` rows the cursor
+    resumes where it stopped."""
+    filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
+    if has_warnings is None:
+        rows, last = list_candidates(session, after_id=after_id, limit=limit, **filters)
+        return with_warnings(session, rows), last
+    picked: list[CandidateWithWarnings] = []
+    scanned = 0
+    while scanned < MAX_SCAN:
+        rows, last = list_candidates(session, after_id=after_id, limit=MAX_PAGE, **filters)
+        batch = warnings_for(session, rows)
+        scanned += len(rows)
+        for candidate in rows:
+            after_id = candidate.id
+            if bool(batch[candidate.id]) == has_warnings:
+                picked.append(CandidateWithWarnings(candidate, batch[candidate.id]))
+                if len(picked) == limit:
+                    return picked, candidate.id
+        if last is None:
+            return picked, None
+    return picked, after_id
+
+
+def warnings_for(
+    session: Session, candidates: Sequence[Candidate], *, today: date | None = None
+) -> dict[int, list[ReviewWarning]]:
+    """Warnings for staged and snoozed candidates, by id (an empty list for the others).
+
+    Users are loaded once for the whole page, so a page costs one extra query.
+    """
+    today = today or utc_today()
+    pending = [c for c in candidates if c.state in REVIEWABLE]
+    result: dict[int, list[ReviewWarning]] = {c.id: [] for c in candidates}
+    if not pending:
+        return result
+    active = users_repository.list_all(session, active_only=True)
+    duplicates = _duplicates(session, pending)
+    for candidate in pending:
+        found = compute_warnings(
+            title=candidate.title,
+            owner=_owner_resolution(candidate, active),
+            due=candidate.due_date,
+            today=today,
+        )
+        if duplicates.get(candidate.id):
+            found.append(duplicate_warning(duplicates[candidate.id]))
+        result[candidate.id] = found
+    return result
+
+
+#: One open-task title index per database and process (see ``staging/duplicates.py``).
+_TASK_INDEXES: dict[str, TaskTitleCache] = {}
+
+
+def reset_duplicate_indexes() -> None:
+    """Forget the in-process indexes (tests roll back their data between runs)."""
+    _TASK_INDEXES.clear()
+
+
+def _task_index(session: Session) -> TaskTitleCache:
+    bind = session.get_bind()
+    url = bind.engine.url if isinstance(bind, Connection) else bind.url
+    cache = _TASK_INDEXES.setdefault(url.render_as_string(hide_password=True), TaskTitleCache())
+    with cache.lock:
+        if cache.stale():
+            cache.reset()
+        rows = task_repository.titles_changed_since(session, cache.since())
+        cache.apply((i, title, status in ACTIVE_STATUSES, at) for i, title, status, at in rows)
+    return cache
+
+
+def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, list[dict[str, Any]]]:
+    """Likely duplicates of open tasks and of other staged candidates, re-scored from the
+    database (the task index may hold a row another transaction rolled back)."""
+    tasks = _task_index(session)
+    real_titles: dict[int, str] = {}
+    for _ in range(MAX_PRUNE_ROUNDS):
+        with tasks.lock:
+            # Every good hit, not only the best three: a ghost among them is pruned this
+            # round instead of hiding a real match for several.
+            task_hits = {c.id: tasks.index.matches(c.title, limit=SHORTLIST) for c in pending}
+        hit_ids = {i for hits in task_hits.values() for i, _ in hits} - set(real_titles)
+        real_titles.update(task_repository.open_titles(session, sorted(hit_ids)))
+        ghosts = hit_ids - set(real_titles)  # closed since, or a rolled-back insert
+        if not ghosts:
+            break
+        with tasks.lock:
+            for ghost in ghosts:
+                tasks.index.remove(ghost)
+    staged = TitleIndex()
+    for candidate_id, title in repository.staged_titles(session):
+        staged.add(candidate_id, title)
+    for candidate in pending:
+        staged.add(candidate.id, candidate.title)
+
+    found: dict[int, list[dict[str, Any]]] = {}
+    for candidate in pending:
+        norm = normalize(candidate.title)
+        matches: list[dict[str, Any]] = []
+        for task_id, _ in task_hits[candidate.id]:
+            if task_id in real_titles:
+                score = similarity(norm, normalize(real_titles[task_id]))
+                if score >= THRESHOLD:
+                    matches.append(
+                        {
+                            "kind": "task",
+                            "id": task_id,
+                            "key": f"{KEY_PREFIX}{task_id}",
+                            "title": real_titles[task_id],
+                            "score": round(score, 1),
+                        }
+                    )
+        for other_id, score in staged.matches(candidate.title, exclude=candidate.id):
+            matches.append({"kind": "candidate", "id": other_id, "score": round(score, 1)})
+        if matches:
+            matches.sort(key=lambda m: -float(m["score"]))
+            found[candidate.id] = matches[:3]
+    return found
+
+
+def _owner_resolution(candidate: Candidate, active: Sequence[User]) -> OwnerResolution:
+    if candidate.assignee is not None:
+        return OwnerResolution(
+            raw=candidate.assignee_raw, resolved=True, inactive=not candidate.assignee.is_active
+        )
+    if candidate.assignee_raw is None:
+        return OwnerResolution()
+    matches: list[dict[str, Any]] = [
+        {"id": user.id, "email": user.email, "name": user.display_name, "rank": rank}
+        for rank, user in rank_matches(active, candidate.assignee_raw)[:5]
+    ]
+    return OwnerResolution(raw=candidate.assignee_raw, matches=matches)
