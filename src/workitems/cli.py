@@ -35,7 +35,8 @@ from workitems.transcript.analysis import participants_from
 from workitems.transcript.extract import ParticipantInfo, extract_items, item_to_json
 from workitems.transcript.formats import TranscriptFormat, parse_transcript
 from workitems.user import service as users
-from workitems.user.models import UserRole
+from workitems.user.models import User, UserRole
+from workitems.user.resolve import resolve_person
 
 app = typer.Typer(
     help="Workitems: the operational action queue of a team.",
@@ -137,7 +138,7 @@ def search(
     ] = SearchSort.updated,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Rows to print.")] = 50,
     user: Annotated[
-        str | None, typer.Option("--user", help="Email that assignee:me stands for.")
+        str | None, typer.Option("--user", help="Who assignee:me stands for (email or name).")
     ] = None,
 ) -> None:
     """Search tasks with the same language as the API and the web app.
@@ -146,7 +147,7 @@ def search(
     """
     try:
         with _unit_of_work(write=False) as session:
-            viewer = users.get_user_by_email(session, user).id if user else None
+            viewer = _person_id(session, user)
             page = search_service.search_tasks(
                 session, query, viewer_id=viewer, sort=sort, limit=limit
             )
@@ -187,7 +188,7 @@ def import_candidates(
         ImportFormat, typer.Option("--format", help="csv, jsonl, or auto (by extension).")
     ] = ImportFormat.auto,
     user: Annotated[
-        str | None, typer.Option("--user", help="Email recorded as who staged them.")
+        str | None, typer.Option("--user", help="Who staged them (email or name).")
     ] = None,
 ) -> None:
     """Stage candidates for review from a CSV or JSON Lines file.
@@ -201,7 +202,7 @@ def import_candidates(
     try:
         rows = parse(file.read_text(encoding="utf-8-sig"), detect_format(file.name, fmt))
         with _unit_of_work() as session:
-            actor = users.get_user_by_email(session, user).id if user else None
+            actor = _person_id(session, user)
             results = staging.stage_many(
                 session,
                 [row for _, row in rows],
@@ -355,7 +356,7 @@ def users_deactivate(email: Annotated[str, typer.Argument(help="The user's email
 
 @tokens_app.command("issue")
 def tokens_issue(
-    user: Annotated[str, typer.Option("--user", help="Email of the token's owner.")],
+    user: Annotated[str, typer.Option("--user", help="The token's owner (email or name).")],
     scope: Annotated[
         list[str],
         typer.Option("--scope", help="tasks:read, tasks:write, tasks:approve or users:read."),
@@ -372,7 +373,7 @@ def tokens_issue(
     """
     try:
         with _unit_of_work() as session:
-            owner = users.get_user_by_email(session, user)
+            owner = _person(session, user)
             _token, raw = auth.issue_token(
                 session, user=owner, scopes=scope, name=name, expires_in_days=expires_in_days
             )
@@ -418,6 +419,18 @@ def tokens_revoke(
             err.print(f"revoked token {token.id} ({token.name})")
     except WorkitemsError as error:
         raise _fail(error) from None
+
+
+def _person(session: Session, ref: str) -> User:
+    """``--user``: the person resolver's reading (an email, a name, an alias, a prefix)."""
+    user = resolve_person(session, ref, actor_id=None, field="user")
+    if user is None:
+        raise ValidationError("--user needs a person, not 'none'.", field="user")
+    return user
+
+
+def _person_id(session: Session, ref: str | None) -> int | None:
+    return _person(session, ref).id if ref else None
 
 
 def _print_rows(headers: list[str], rows: list[list[str]]) -> None:

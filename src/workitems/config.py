@@ -5,7 +5,9 @@ and the CLI can each pass their own. Every field must appear in the README's set
 (``tests/test_docs.py`` checks it).
 """
 
-from pydantic import Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -65,4 +67,31 @@ class Settings(BaseSettings):
         gt=0,
         description="How long a web sign-in lasts before the browser must sign in again.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people reach this server at; links in invitations, password "
+        "resets and notifications are built from it.",
+    )
+    time_zone: str = Field(
+        default="UTC",
+        description="IANA time zone that quick add's dates (`due:friday`) are read in.",
+    )
     log_level: str = Field(default="info", description="uvicorn log level.")
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin"
+            ) from None
+        return value

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request, Response, status
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
 from workitems.api.responses import json_response
-from workitems.auth.service import Principal
 from workitems.clock import utc_today
 from workitems.errors import ValidationError
 from workitems.http.session import SessionDep
@@ -32,7 +31,7 @@ from workitems.task.schemas import (
     TaskUpdate,
     TransitionIn,
 )
-from workitems.user import service as users
+from workitems.user.resolve import resolve_people
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
@@ -67,7 +66,11 @@ def list_tasks(
     ] = None,
     priority: Annotated[list[str] | None, Query(description="Repeat or comma-separate.")] = None,
     assignee: Annotated[
-        list[str] | None, Query(description="User id, email, `me` or `none`; repeatable.")
+        list[str] | None,
+        Query(
+            description="User id, email, name, alias, unique name prefix, `me` or `none`; "
+            "repeatable."
+        ),
     ] = None,
     label: Annotated[list[str] | None, Query(description="Every label given must match.")] = None,
     due_before: date | None = None,
@@ -81,7 +84,7 @@ def list_tasks(
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
 ) -> Response:
     statuses = _enum_list(status_, TaskStatus, "status", allow_all=True)
-    assignee_ids, unassigned = _assignees(session, assignee, principal)
+    assignee_ids, unassigned = resolve_people(session, assignee or (), actor_id=principal.user_id)
     today = utc_today()
     filters = TaskFilters(
         statuses=statuses,
@@ -230,29 +233,6 @@ def _enum_list(
                 f"Unknown {field} {part!r}; use one of: {options}.", field=field
             ) from None
     return parsed
-
-
-def _assignees(
-    session: SessionDep, values: Sequence[str] | None, principal: Principal
-) -> tuple[list[int], bool]:
-    ids: list[int] = []
-    unassigned = False
-    for part in (p.strip() for v in values or () for p in v.split(",") if p.strip()):
-        lowered = part.lower()
-        if lowered == "none":
-            unassigned = True
-        elif lowered == "me":
-            ids.append(principal.user_id)
-        elif part.isdigit():
-            ids.append(int(part))
-        elif "@" in part:
-            ids.append(users.get_user_by_email(session, part).id)
-        else:
-            raise ValidationError(
-                f"Unknown assignee {part!r}; use a user id, an email, 'me' or 'none'.",
-                field="assignee",
-            )
-    return ids, unassigned
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -12,13 +12,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from workitems.errors import ValidationError
 from workitems.search.query import Field, Filter, Op, ParsedQuery, QuerySyntaxError, parse_when
 from workitems.task.enums import Priority, TaskSource, TaskStatus
 from workitems.task.models import Task, TaskLabel
 from workitems.task.repository import status_in
 from workitems.task.status import ACTIVE_STATUSES, FINAL_STATUSES
-from workitems.user import repository as users
-from workitems.user import service as user_service
+from workitems.user.resolve import resolve_person
 
 ALL_STATUSES = frozenset(TaskStatus)
 #: Stands for "no due date" in ``due:none`` (no task is due on the last day of year 9999).
@@ -110,16 +110,11 @@ def _assignee(session: Session, f: Filter, ctx: Context) -> ColumnElement[bool]:
     ids: list[int] = []
     unassigned = False
     for value in f.values:
-        if value == "none":
+        user_id = _user_id(session, value, f, ctx)
+        if user_id is None:
             unassigned = True
-        elif value == "me":
-            if ctx.viewer_id is None:
-                raise QuerySyntaxError(
-                    "assignee:me needs a signed-in user", term=f.raw, position=f.position
-                )
-            ids.append(ctx.viewer_id)
         else:
-            ids.append(_user_id(session, value, f))
+            ids.append(user_id)
     if f.negated:
         kept: ColumnElement[bool] = Task.assignee_id.is_not(None) if unassigned else true()
         if ids:
@@ -134,28 +129,16 @@ def _assignee(session: Session, f: Filter, ctx: Context) -> ColumnElement[bool]:
     return or_(*parts)
 
 
-def _user_id(session: Session, value: str, f: Filter) -> int:
-    """An id, an email, or a name or alias that names exactly one user."""
-    if value.isdigit():
-        return int(value)
-    if "@" in value:
-        user = users.find_by_email(session, value)
-        if user is None:
-            raise QuerySyntaxError(
-                f"No user has the email {value!r}", term=f.raw, position=f.position
-            )
-        return user.id
-    exact = [
-        user
-        for rank, user in user_service.rank_matches(users.list_all(session), value)
-        if rank == 0
-    ]
-    if len(exact) == 1:
-        return exact[0].id
-    problem = "Several users are" if exact else "No user is"
-    raise QuerySyntaxError(
-        f"{problem} called {value!r}; use an email address", term=f.raw, position=f.position
-    )
+def _user_id(session: Session, value: str, f: Filter, ctx: Context) -> int | None:
+    """The person resolver's reading, with the error placed in the query."""
+    try:
+        user = resolve_person(session, value, actor_id=ctx.viewer_id)
+    except ValidationError as exc:
+        error = QuerySyntaxError(exc.detail, term=f.raw, position=f.position)
+        if "matches" in exc.extensions:
+            error.extensions["matches"] = exc.extensions["matches"]
+        raise error from None
+    return user.id if user is not None else None
 
 
 def _label(_s: Session, f: Filter, _c: Context) -> ColumnElement[bool]:

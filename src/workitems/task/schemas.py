@@ -72,7 +72,10 @@ class TransitionIn(_Input):
 
 
 class AssignIn(_Input):
-    assignee: AssigneeRef | None = Field(description="User id, email, `me`, or null to unassign.")
+    assignee: AssigneeRef | None = Field(
+        description="User id, email, name, alias, unique name prefix or `me`; null or `none` "
+        "unassigns."
+    )
     reason: Note | None = None
 
 

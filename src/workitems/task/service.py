@@ -21,7 +21,7 @@ from workitems.task.models import Comment, Task, TaskEvent
 from workitems.task.repository import Sort, TaskFilters
 from workitems.task.schemas import AssigneeRef, TaskCreate, TaskUpdate
 from workitems.user.models import User
-from workitems.user.service import resolve_assignee
+from workitems.user.resolve import resolve_person
 
 MAX_PAGE = 200
 CREATABLE_STATUSES = (TaskStatus.unaddressed, TaskStatus.pending, TaskStatus.in_progress)
@@ -328,9 +328,7 @@ def _apply_assignee(
 def _resolve(session: Session, ref: AssigneeRef | None, actor_id: int | None) -> User | None:
     if ref is None:
         return None
-    if actor_id is None and isinstance(ref, str) and ref.lower() == "me":
-        raise ValidationError("'me' needs a signed-in user.", field="assignee")
-    return resolve_assignee(session, ref, actor_id=actor_id or 0)
+    return resolve_person(session, ref, actor_id=actor_id, assignable=True)
 
 
 def _touch(task: Task, now: Any = None) -> None:

@@ -108,26 +108,6 @@ def rank_matches(users: Iterable[User], query: str) -> list[tuple[int, User]]:
     return [(rank, user) for rank, _, user in ranked]
 
 
-def resolve_assignee(session: Session, ref: int | str, *, actor_id: int) -> User:
-    """Turn an assignee reference (id, email or ``me``) into an active user."""
-    if isinstance(ref, int):
-        user = session.get(User, ref)
-        if user is None:
-            raise ValidationError(f"User {ref} does not exist.", field="assignee")
-    elif ref.strip().lower() == "me":
-        user = get_user(session, actor_id)
-    else:
-        found = repository.find_by_email(session, ref)
-        if found is None:
-            raise ValidationError(f"No user has the email {ref!r}.", field="assignee")
-        user = found
-    if not user.is_active:
-        raise ValidationError(
-            f"{user.email} is deactivated and cannot be assigned work.", field="assignee"
-        )
-    return user
-
-
 @dataclass(frozen=True)
 class BootstrapAdmin:
     user: User

@@ -18,6 +18,7 @@ from workitems.http.session import SessionDep
 from workitems.user import service as users
 from workitems.user.models import UserRole
 from workitems.user.passwords import generate_password
+from workitems.user.resolve import resolve_person
 from workitems.web.deps import AdminPost, AdminViewer, Viewer
 from workitems.web.forms import split_list
 from workitems.web.render import redirect, render
@@ -159,7 +160,9 @@ def issue_token(
             days = expires_in_days.strip()
             if days and not days.isdigit():
                 raise ValidationError("Expiry must be a whole number of days.")
-            owner = users.get_user_by_email(session, user)
+            owner = resolve_person(session, user, actor_id=viewer.user_id, field="user")
+            if owner is None:
+                raise ValidationError("Choose whom the token is for.", field="user")
             token, raw = auth.issue_token(
                 session,
                 user=owner,

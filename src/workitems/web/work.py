@@ -20,6 +20,7 @@ from workitems.task.repository import Sort, TaskFilters
 from workitems.task.schemas import TaskUpdate
 from workitems.task.status import ACTIVE_STATUSES, allowed_targets
 from workitems.user import service as users
+from workitems.user.resolve import resolve_people
 from workitems.view import service as views
 from workitems.view.schemas import ViewCreate
 from workitems.web.deps import PostedBy, SignedIn, Viewer
@@ -89,15 +90,7 @@ def _filters(
         statuses = list(TaskStatus)
     elif status:
         statuses = [TaskStatus(s) for s in status]
-    owner = owner.strip()
-    ids: list[int] = []
-    unassigned = False
-    if owner == "me":
-        ids = [viewer.user_id]
-    elif owner == "none":
-        unassigned = True
-    elif owner:
-        ids = [users.get_user_by_email(session, owner).id]
+    ids, unassigned = resolve_people(session, [owner], actor_id=viewer.user_id)
     return TaskFilters(
         statuses=statuses,
         priorities=[Priority(p) for p in priority],
