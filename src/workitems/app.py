@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
 
 from workitems import __version__, web
 from workitems.api import (
@@ -20,11 +21,14 @@ from workitems.api import (
     transcripts,
     users,
     views,
+    webhooks,
 )
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
-from workitems.db import make_engine, writer
+from workitems.db import is_sqlite, make_engine, writer
+from workitems.notify.delivery import DeliveryConfig
+from workitems.notify.worker import DeliveryWorker, wake_on_commit
 
 DESCRIPTION = """
 The operational action queue of a team. Authenticate with `Authorization: Bearer wi_...`
@@ -52,7 +56,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # out of the collector's view stops full collections rescanning them under load.
         gc.collect()
         gc.freeze()
+        worker = _in_process_worker(settings, engine)
+        stop_waking = wake_on_commit(worker) if worker else None
         yield
+        if worker and stop_waking:
+            stop_waking()
+            worker.stop()
         engine.dispose()
 
     # Swagger UI and ReDoc assets are served by the app itself: no CDN, works offline.
@@ -85,6 +94,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stale.router)
     app.include_router(search.router)
     app.include_router(views.router)
+    app.include_router(webhooks.router)
     app.include_router(tasks.router)
     web.install(app)
     return app
+
+
+def _in_process_worker(settings: Settings, engine: Engine) -> DeliveryWorker | None:
+    """On the embedded default, ``serve`` delivers webhooks and email itself."""
+    wanted = settings.deliver_in_serve
+    if wanted == "off" or (wanted == "auto" and not is_sqlite(settings.database_url)):
+        return None
+    worker = DeliveryWorker(
+        engine,
+        DeliveryConfig.from_settings(settings),
+        concurrency=settings.delivery_concurrency,
+        poll_seconds=settings.delivery_poll_seconds,
+    )
+    worker.start()
+    return worker

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from workitems import migrate as migrations
@@ -25,6 +26,13 @@ from workitems.dashboard import build_dashboard
 from workitems.db import make_engine, session_scope
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.jobs import schedule
+from workitems.notify import mail
+from workitems.notify import webhooks as webhook_service
+from workitems.notify.delivery import DeliveryConfig
+from workitems.notify.enums import EventType
+from workitems.notify.mail import SmtpConfig
+from workitems.notify.transport import DeliveryError
+from workitems.notify.worker import DeliveryWorker
 from workitems.search import service as search_service
 from workitems.search.service import SearchSort
 from workitems.staging import service as staging
@@ -46,8 +54,14 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage the people who own work.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Issue, list and revoke scoped API tokens.", no_args_is_help=True)
+webhooks_app = typer.Typer(
+    help="Webhook endpoints: add, list, remove, and their delivery log.", no_args_is_help=True
+)
+notify_app = typer.Typer(help="Check email and notifications.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(notify_app, name="notify")
 
 err = Console(stderr=True)
 out = Console()
@@ -433,6 +447,134 @@ def _person_id(session: Session, ref: str | None) -> int | None:
     return _person(session, ref).id if ref else None
 
 
+@webhooks_app.command("list")
+def webhooks_list() -> None:
+    """List webhook endpoints (never their secrets): URL, events, state.
+
+    Example: `workitems webhooks list`
+    """
+    with _unit_of_work(write=False) as session:
+        rows = [
+            [
+                str(hook.id),
+                hook.url,
+                ",".join(hook.events) or "all",
+                "active" if hook.is_active else f"disabled: {hook.disabled_reason}",
+                _when(hook.failing_since),
+            ]
+            for hook in webhook_service.list_webhooks(session)
+        ]
+    _print_rows(["id", "url", "events", "state", "failing since"], rows)
+
+
+@webhooks_app.command("add")
+def webhooks_add(
+    url: Annotated[str, typer.Argument(help="http(s) URL that receives signed POSTs.")],
+    event: Annotated[
+        list[EventType] | None,
+        typer.Option("--event", help="An event type to send; repeatable. Default: all."),
+    ] = None,
+    description: Annotated[str, typer.Option(help="What the endpoint is for.")] = "",
+) -> None:
+    """Register an endpoint. Only its signing secret (`whsec_...`) is printed on stdout,
+    once, so it can be captured.
+
+    Example: `SECRET=$(workitems webhooks add https://hooks.example.com/wi --event
+    task.assigned --event task.status_changed --description "chat bridge")`
+    """
+    settings = _settings()
+    try:
+        with _unit_of_work() as session:
+            hook = webhook_service.create_webhook(
+                session,
+                url=url,
+                events=event,
+                description=description,
+                actor_id=None,
+                allow_private=settings.webhooks_allow_private,
+            )
+            err.print(f"added webhook {hook.id} for {hook.url}")
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    typer.echo(hook.secret)
+
+
+@webhooks_app.command("remove")
+def webhooks_remove(
+    webhook_id: Annotated[int, typer.Argument(help="The id from `webhooks list`.")],
+) -> None:
+    """Remove an endpoint with its delivery log.
+
+    Example: `workitems webhooks remove 2`
+    """
+    try:
+        with _unit_of_work() as session:
+            webhook_service.delete_webhook(session, webhook_id)
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    err.print(f"removed webhook {webhook_id}")
+
+
+@webhooks_app.command("deliveries")
+def webhooks_deliveries(
+    webhook_id: Annotated[int, typer.Argument(help="The id from `webhooks list`.")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Attempts to show.")] = 20,
+) -> None:
+    """The endpoint's latest delivery attempts, newest first: status code, latency, error
+    and the next retry.
+
+    Example: `workitems webhooks deliveries 2 --limit 50`
+    """
+    try:
+        with _unit_of_work(write=False) as session:
+            rows = [
+                [
+                    _when(attempt.at),
+                    str(attempt.delivery_id),
+                    event_type or "-",
+                    f"#{attempt.attempt}",
+                    str(attempt.status_code or "-"),
+                    f"{attempt.latency_ms} ms",
+                    "ok" if attempt.ok else (attempt.error or "failed"),
+                    _when(attempt.next_attempt_at),
+                ]
+                for attempt, event_type in webhook_service.list_attempts(
+                    session, webhook_id, limit=limit
+                )
+            ]
+    except WorkitemsError as error:
+        raise _fail(error) from None
+    _print_rows(["at", "delivery", "event", "try", "status", "latency", "result", "next try"], rows)
+
+
+@notify_app.command("test")
+def notify_test(
+    email: Annotated[str, typer.Argument(help="Where to send the test email.")],
+) -> None:
+    """Send a test email now, through WORKITEMS_SMTP_URL, and say what the server answered.
+
+    Example: `WORKITEMS_SMTP_URL=smtp://user:pass@mail.example.com:587?starttls=true
+    workitems notify test me@example.com`
+    """
+    settings = _settings()
+    if not settings.smtp_url:
+        err.print("[red]error:[/red] WORKITEMS_SMTP_URL is not set; email is off")
+        raise typer.Exit(code=1)
+    try:
+        smtp = SmtpConfig.parse(settings.smtp_url)
+    except ValueError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=1) from None
+    content = mail.test_mail(mail.Links(settings.public_url, None))
+    message = mail.message(content, sender=settings.mail_from, to=email)
+    try:
+        mail.send(smtp, message, timeout=settings.webhook_timeout_seconds)
+    except DeliveryError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(code=1) from None
+    err.print(f"sent a test email to {email} through {smtp.host}:{smtp.port}")
+
+
 def _print_rows(headers: list[str], rows: list[list[str]]) -> None:
     """Plain aligned columns: readable, and easy to grep or cut in scripts."""
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
@@ -491,28 +633,45 @@ def cleanup(
 @app.command()
 def worker(
     once: Annotated[
-        bool, typer.Option("--once", help="Run whatever is due now, then exit.")
+        bool, typer.Option("--once", help="Run what is due now, deliver what is due, exit.")
     ] = False,
     tick: Annotated[float, typer.Option(min=1, help="Seconds between schedule checks.")] = 60,
 ) -> None:
-    """Run scheduled jobs: `cleanup.weekly_report` every Monday at 08:00 UTC (the stale
-    report, with nudges) and `auth.purge_sessions` every Sunday at 03:00 UTC (expired web
-    sessions). Several workers may run; each run happens once.
+    """Deliver webhooks and email, and run the scheduled jobs: `cleanup.weekly_report` every
+    Monday at 08:00 UTC (the stale report with nudges, emailed to each owner),
+    `notify.due_reminders` daily at 07:00 UTC (`task.due_soon`, `task.overdue`, digests),
+    `notify.purge` daily at 04:00 UTC and `auth.purge_sessions` every Sunday at 03:00 UTC.
+    Several workers may run on several hosts: each delivery and each job run happens once.
 
     Example: `workitems worker` (or `workitems worker --once` from cron)
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    engine = make_engine(_settings().database_url)
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    deliveries = DeliveryWorker(
+        engine,
+        DeliveryConfig.from_settings(settings),
+        concurrency=settings.delivery_concurrency,
+        poll_seconds=settings.delivery_poll_seconds,
+    )
     names = ", ".join(job.name for job in schedule.JOBS)
-    err.print(f"worker: managing {names}")
+    err.print(f"worker: delivering events; managing {names}")
     try:
+        if once:
+            _run_jobs(engine, settings)
+            deliveries.drain(timeout=max(60.0, 3 * settings.webhook_timeout_seconds))
+            return
+        deliveries.start()
         while True:
-            for name, result in schedule.run_due(engine).items():
-                err.print(f"{name}: {json.dumps(result)}")
-            if once:
-                return
+            _run_jobs(engine, settings)
             time.sleep(tick)
     except KeyboardInterrupt:
         err.print("worker: stopped")
     finally:
+        deliveries.stop()
         engine.dispose()
+
+
+def _run_jobs(engine: Engine, settings: Settings) -> None:
+    for name, result in schedule.run_due(engine, settings=settings).items():
+        err.print(f"{name}: {json.dumps(result)}")

@@ -5,6 +5,7 @@ and the CLI can each pass their own. Every field must appear in the README's set
 (``tests/test_docs.py`` checks it).
 """
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
@@ -77,6 +78,72 @@ class Settings(BaseSettings):
         description="IANA time zone that quick add's dates (`due:friday`) are read in.",
     )
     log_level: str = Field(default="info", description="uvicorn log level.")
+    smtp_url: str | None = Field(
+        default=None,
+        description="Enables email: smtp://user:pass@host:587?starttls=true or "
+        "smtps://user:pass@host:465. Unset sends no email.",
+    )
+    mail_from: str = Field(
+        default="Workitems <workitems@localhost>", description="The From of every email."
+    )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs that resolve to private, loopback or link-local "
+        "addresses (refused by default: server-side request forgery).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline of one webhook request or SMTP exchange; past it the attempt "
+        "failed and is retried.",
+    )
+    webhook_max_response_bytes: int = Field(
+        default=65_536, ge=0, description="At most this much of a receiver's answer is read."
+    )
+    delivery_retry_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="How long a failing webhook or email is retried before it is given up.",
+    )
+    delivery_backoff_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Wait before the first retry; each later wait doubles (with jitter) up "
+        "to WORKITEMS_DELIVERY_BACKOFF_MAX_SECONDS.",
+    )
+    delivery_backoff_max_seconds: float = Field(
+        default=3600.0, gt=0, description="The longest wait between two retries."
+    )
+    webhook_disable_days: float = Field(
+        default=3.0,
+        gt=0,
+        description="A webhook endpoint that has failed without a success this long is "
+        "disabled, with the reason shown.",
+    )
+    delivery_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often an idle delivery worker looks for new events.",
+    )
+    delivery_concurrency: int = Field(
+        default=8, ge=1, description="Deliveries one worker process sends at once."
+    )
+    deliver_in_serve: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Whether `serve` delivers webhooks and email itself: `auto` does on "
+        "SQLite (one process, so `make run` just works); on PostgreSQL run `workitems "
+        "worker`.",
+    )
+    events_keep_days: int = Field(
+        default=30,
+        ge=1,
+        description="Events, deliveries and read notifications older than this are deleted.",
+    )
+    due_soon_days: int = Field(
+        default=2,
+        ge=0,
+        description="A task due within this many days gets `task.due_soon` (once a day).",
+    )
 
     @field_validator("public_url")
     @classmethod

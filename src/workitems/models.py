@@ -4,6 +4,14 @@ from workitems.auth.models import ApiToken, WebSession
 from workitems.db import Base
 from workitems.idempotency.models import IdempotencyKey
 from workitems.jobs.models import JobRun
+from workitems.notify.models import (
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    MailPreference,
+    Notification,
+    Webhook,
+)
 from workitems.staging.models import Candidate
 from workitems.task.models import Comment, Task, TaskEvent, TaskLabel
 from workitems.transcript.models import Transcript
@@ -15,8 +23,13 @@ __all__ = [
     "Base",
     "Candidate",
     "Comment",
+    "Delivery",
+    "DeliveryAttempt",
+    "Event",
     "IdempotencyKey",
     "JobRun",
+    "MailPreference",
+    "Notification",
     "SavedView",
     "Task",
     "TaskEvent",
@@ -24,4 +37,5 @@ __all__ = [
     "Transcript",
     "User",
     "WebSession",
+    "Webhook",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from workitems.jobs import schedule
 from workitems.jobs.schedule import Job
 
-MONDAY_8 = Job("test.job", weekday=0, at=time(8, 0), run=lambda _s: {})
+MONDAY_8 = Job("test.job", weekday=0, at=time(8, 0), run=lambda _s, _c: {})
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_concurrent_workers_run_a_slot_once(
     committed_url: str, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs: list[int] = []
-    job = Job("test.counted", weekday=0, at=time(8, 0), run=lambda _s: {"n": runs.append(1)})
+    job = Job("test.counted", weekday=0, at=time(8, 0), run=lambda _s, _c: {"n": runs.append(1)})
     monkeypatch.setattr(schedule, "JOBS", (job,))
     now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
     with ThreadPoolExecutor(4) as pool:

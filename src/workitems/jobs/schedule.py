@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from workitems.auth import sessions
 from workitems.clock import utc_now
+from workitems.config import Settings
 from workitems.db import session_scope
 from workitems.jobs.models import JobRun
 from workitems.task import cleanup
@@ -26,22 +27,23 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Job:
     name: str
-    #: Weekday (Monday = 0) and UTC time of day of each run.
-    weekday: int
+    #: Weekday (Monday = 0), or ``None`` for every day, and UTC time of day of each run.
+    weekday: int | None
     at: time
-    run: Callable[[Session], dict[str, Any]]
+    run: Callable[[Session, Settings], dict[str, Any]]
 
     def last_slot(self, now: datetime) -> datetime:
         """The latest scheduled moment at or before ``now``."""
-        days_back = (now.weekday() - self.weekday) % 7
+        period = 7 if self.weekday is not None else 1
+        days_back = (now.weekday() - self.weekday) % 7 if self.weekday is not None else 0
         slot = datetime.combine(now.date() - timedelta(days=days_back), self.at, now.tzinfo)
-        return slot if slot <= now else slot - timedelta(days=7)
+        return slot if slot <= now else slot - timedelta(days=period)
 
     def is_due(self, last_started: datetime | None, now: datetime) -> bool:
         return last_started is None or last_started < self.last_slot(now)
 
 
-def weekly_cleanup(session: Session) -> dict[str, Any]:
+def weekly_cleanup(session: Session, _settings: Settings) -> dict[str, Any]:
     """The stale report, with a nudge for each owner not nudged in the last week."""
     items = cleanup.stale_report(session, limit=cleanup.REPORT_LIMIT)
     nudged = cleanup.nudge_stale(session, items, actor_id=None)
@@ -54,7 +56,7 @@ def weekly_cleanup(session: Session) -> dict[str, Any]:
     return {"stale": len(items), "nudged": len(nudged), "by_owner": by_owner}
 
 
-def purge_sessions(session: Session) -> dict[str, Any]:
+def purge_sessions(session: Session, _settings: Settings) -> dict[str, Any]:
     return {"expired_sessions_deleted": sessions.purge_expired(session)}
 
 
@@ -64,13 +66,16 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-def run_due(engine: Engine, *, now: datetime | None = None) -> dict[str, dict[str, Any]]:
+def run_due(
+    engine: Engine, *, now: datetime | None = None, settings: Settings | None = None
+) -> dict[str, dict[str, Any]]:
     """Run every job due at ``now`` that this process manages to claim; their results."""
     now = now or utc_now()
+    settings = settings or Settings()
     results: dict[str, dict[str, Any]] = {}
     for job in JOBS:
         if _claim(engine, job, now):
-            results[job.name] = _run(engine, job)
+            results[job.name] = _run(engine, job, settings)
     return results
 
 
@@ -97,10 +102,10 @@ def _claim(engine: Engine, job: Job, now: datetime) -> bool:
         return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
-def _run(engine: Engine, job: Job) -> dict[str, Any]:
+def _run(engine: Engine, job: Job, settings: Settings) -> dict[str, Any]:
     try:
         with session_scope(engine) as session:
-            result = job.run(session)
+            result = job.run(session, settings)
         ok = True
     except Exception as exc:  # a job's failure is recorded, never the worker's end
         log.exception("job %s failed", job.name)

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
 from workitems.errors import NotFoundError, StaleVersionError, ValidationError
+from workitems.notify import outbox
+from workitems.notify.enums import EventType
 from workitems.task import repository, status
+from workitems.task.emit import emit_task, task_data
 from workitems.task.enums import EventKind, TaskSource, TaskStatus
 from workitems.task.models import Comment, Task, TaskEvent
 from workitems.task.repository import Sort, TaskFilters
-from workitems.task.schemas import AssigneeRef, TaskCreate, TaskUpdate
+from workitems.task.schemas import AssigneeRef, CommentOut, TaskCreate, TaskUpdate
 from workitems.user.models import User
 from workitems.user.resolve import resolve_person
 
@@ -76,6 +79,13 @@ def create_tasks(
             },
         )
     session.flush()
+    outbox.emit_many(
+        session,
+        [
+            (EventType.task_created, task_data(session, task, actor_id=actor_id), None)
+            for task in tasks
+        ],
+    )
     return tasks
 
 
@@ -287,6 +297,13 @@ def add_comment(session: Session, ref: str | int, *, body: str, author_id: int) 
         author_id,
         {"comment_id": {"old": None, "new": comment.id}},
     )
+    emit_task(
+        session,
+        EventType.task_commented,
+        task,
+        actor_id=author_id,
+        comment=CommentOut.of(comment).model_dump(mode="json"),
+    )
     return comment
 
 
@@ -345,6 +362,29 @@ def _record(
 ) -> None:
     _add_event(session, task, kind, actor_id, changes, reason)
     session.flush()
+    for event_type in _EVENT_TYPES.get(kind, ()):
+        if event_type is EventType.task_updated and set(changes) == {"assignee"}:
+            continue  # an edit of the owner alone is an assignment, said once
+        if event_type is EventType.task_assigned and "assignee" not in changes:
+            continue
+        emit_task(
+            session,
+            event_type,
+            task,
+            actor_id=actor_id,
+            changes=changes,
+            **({"note": reason} if kind is EventKind.nudged else {"reason": reason}),
+        )
+
+
+#: The public events each history entry causes (creation and comments emit their own).
+_EVENT_TYPES: dict[EventKind, tuple[EventType, ...]] = {
+    EventKind.updated: (EventType.task_updated, EventType.task_assigned),
+    EventKind.assigned: (EventType.task_assigned,),
+    EventKind.transitioned: (EventType.task_status_changed,),
+    EventKind.reopened: (EventType.task_status_changed,),
+    EventKind.nudged: (EventType.task_nudged,),
+}
 
 
 def _add_event(

@@ -1,0 +1,92 @@
+"""Writing events: called by domain services inside their own transaction.
+
+An event is one row in ``events`` (plus an inbox entry when a person should be told), added
+to the caller's session and flushed with its change: a rollback takes the event with it,
+and a commit makes both visible at once. Nothing here sends anything.
+"""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from workitems.clock import utc_now
+from workitems.notify.enums import EventType
+from workitems.notify.models import Event, Notification
+from workitems.notify.routing import inbox_notice
+from workitems.user.models import User
+from workitems.user.schemas import UserRef
+
+#: ``session.info`` flag: this transaction emitted events (an in-process worker wakes on it).
+EMITTED = "workitems_outbox_emitted"
+
+
+def new_event_id() -> str:
+    return f"evt_{uuid.uuid4().hex}"
+
+
+def actor_ref(session: Session, actor_id: int | None) -> dict[str, Any] | None:
+    user = session.get(User, actor_id) if actor_id is not None else None
+    return UserRef.of(user).model_dump(mode="json") if user else None
+
+
+def emit(
+    session: Session,
+    event_type: EventType,
+    data: dict[str, Any],
+    *,
+    dedupe_key: str | None = None,
+) -> Event:
+    """Add one event (and its inbox entry, if any) to the session's transaction."""
+    [event] = emit_many(session, [(event_type, data, dedupe_key)])
+    return event
+
+
+def emit_many(
+    session: Session, items: Sequence[tuple[EventType, dict[str, Any], str | None]]
+) -> list[Event]:
+    now = utc_now()
+    timestamp = now.isoformat().replace("+00:00", "Z")
+    events: list[Event] = []
+    notices: list[Notification] = []
+    for event_type, data, dedupe_key in items:
+        payload = {"type": event_type.value, "timestamp": timestamp, "data": data}
+        events.append(
+            Event(
+                id=new_event_id(),
+                type=event_type.value,
+                payload=payload,
+                created_at=now,
+                dedupe_key=dedupe_key,
+            )
+        )
+        notice = inbox_notice(event_type.value, data)
+        if notice is not None:
+            notices.append(
+                Notification(
+                    user_id=notice.user_id,
+                    event_type=event_type.value,
+                    title=notice.title[:700],
+                    body=notice.body,
+                    link=notice.link,
+                    created_at=now,
+                )
+            )
+    session.add_all(events)
+    session.add_all(notices)
+    session.flush()
+    if events:
+        session.info[EMITTED] = True
+    if events and session.get_bind().dialect.name == "postgresql":
+        # Wakes listening delivery workers when (and only if) this transaction commits.
+        session.execute(text("SELECT pg_notify('workitems_outbox', '')"))
+    return events
+
+
+def already_emitted(session: Session, dedupe_keys: Sequence[str]) -> set[str]:
+    if not dedupe_keys:
+        return set()
+    found = session.scalars(select(Event.dedupe_key).where(Event.dedupe_key.in_(dedupe_keys)))
+    return {key for key in found if key is not None}

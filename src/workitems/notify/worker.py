@@ -1,0 +1,162 @@
+"""The delivery loop, run by ``workitems worker`` and, on SQLite, inside ``serve``.
+
+One thread dispatches and claims; a pool of ``concurrency`` threads sends. The loop claims
+only as many deliveries as it has free senders, so a hanging receiver holds one sender
+until its deadline and never the whole batch. Idle, it looks again every
+``poll_seconds``, or at once when ``wake()`` is called (after a local commit) or, on
+PostgreSQL, when a commit sends ``NOTIFY workitems_outbox``.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
+
+from workitems.db import is_sqlite, session_scope
+from workitems.notify import delivery, outbox
+from workitems.notify.delivery import Claimed, DeliveryConfig
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "workitems_outbox"
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        engine: Engine,
+        config: DeliveryConfig,
+        *,
+        concurrency: int = 8,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.concurrency = concurrency
+        self.poll_seconds = poll_seconds
+        self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="deliver")
+        self._busy = 0
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def step(self) -> int:
+        """Dispatch new events and start the due deliveries there are senders for."""
+        with session_scope(self.engine) as session:
+            dispatched = delivery.dispatch(session, self.config)
+        with self._lock:
+            free = self.concurrency - self._busy
+        claimed: list[Claimed] = []
+        if free > 0:
+            with session_scope(self.engine) as session:
+                claimed = delivery.claim(session, self.config, limit=free)
+        for item in claimed:
+            with self._lock:
+                self._busy += 1
+            self._pool.submit(self._attempt, item)
+        return dispatched + len(claimed)
+
+    def drain(self, *, timeout: float = 60.0, retries: bool = False) -> None:
+        """Deliver until nothing is due and nothing is in flight (``worker --once``); with
+        ``retries``, until nothing is pending at all (tests, benchmarks). Stops at
+        ``timeout`` seconds either way."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.step() == 0 and self.busy == 0 and not (retries and self._pending()):
+                return
+            self._wake.wait(0.02)
+            self._wake.clear()
+
+    def _pending(self) -> bool:
+        with session_scope(self.engine, write=False) as session:
+            return delivery.has_pending(session)
+
+    @property
+    def busy(self) -> int:
+        with self._lock:
+            return self._busy
+
+    def _attempt(self, item: Claimed) -> None:
+        try:
+            outcome = delivery.attempt(item, self.config)
+            with session_scope(self.engine) as session:
+                delivery.record(session, self.config, item, outcome)
+        except Exception:  # a bug in one delivery must not stop the others
+            log.exception("delivery %s failed unexpectedly", item.delivery_id)
+        finally:
+            with self._lock:
+                self._busy -= 1
+            self._wake.set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def run(self) -> None:
+        """Loop until ``stop()``; a database hiccup is logged and retried, never fatal."""
+        while not self._stop.is_set():
+            try:
+                worked = self.step()
+            except Exception:
+                log.exception("delivery loop failed; retrying")
+                worked = 0
+            if not worked:
+                self._wake.wait(self.poll_seconds)
+                self._wake.clear()
+
+    def start(self) -> None:
+        """Run the loop (and the PostgreSQL listener) in background threads."""
+        self._threads.append(threading.Thread(target=self.run, name="deliveries", daemon=True))
+        if not is_sqlite(self.engine.url.render_as_string(hide_password=False)):
+            self._threads.append(
+                threading.Thread(target=self._listen, name="deliveries-listen", daemon=True)
+            )
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, *, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _listen(self) -> None:
+        """Wake the loop on every ``NOTIFY workitems_outbox`` (sent by committing emits)."""
+        while not self._stop.is_set():
+            try:
+                with self.engine.connect() as connection:
+                    raw = connection.connection.driver_connection
+                    connection.exec_driver_sql(f"LISTEN {CHANNEL}")
+                    connection.commit()
+                    while not self._stop.is_set():
+                        for _ in raw.notifies(timeout=1.0, stop_after=1):  # type: ignore[union-attr]
+                            self._wake.set()
+            except Exception:
+                log.exception("listening for new events failed; retrying")
+                self._stop.wait(self.poll_seconds)
+
+
+def wake_on_commit(worker: DeliveryWorker) -> Callable[[], None]:
+    """Wake ``worker`` whenever a session of this process commits events; returns the
+    function that stops it. (Across processes, PostgreSQL's NOTIFY does this.)"""
+
+    def _after_commit(session: Session) -> None:
+        if session.info.pop(outbox.EMITTED, False):
+            worker.wake()
+
+    def _after_rollback(session: Session, _previous: object) -> None:
+        session.info.pop(outbox.EMITTED, None)
+
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_soft_rollback", _after_rollback)
+
+    def remove() -> None:
+        event.remove(Session, "after_commit", _after_commit)
+        event.remove(Session, "after_soft_rollback", _after_rollback)
+
+    return remove
