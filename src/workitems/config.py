@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         ge=0,
         description="A task due within this many days gets `task.due_soon` (once a day).",
     )
+    idempotency_lease_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="How long an unfinished Idempotency-Key claim blocks retries (409) before "
+        "it counts as abandoned by a crashed process; longer than any request may run.",
+    )
 
     @field_validator("public_url")
     @classmethod

@@ -2,10 +2,12 @@
 
 The claim is committed before the work so a concurrent duplicate gets 409 at once; the
 response is stored in the work's own transaction (committed at the edge as usual); a
-failure releases the claim so the client may retry with the same key.
+failure releases the claim so the client may retry with the same key. A claim left behind
+by a crash blocks retries only for its lease (see ``idempotency/service.py``).
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Response
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from workitems.api.problems import PROBLEM_JSON
 from workitems.idempotency.service import (
+    DEFAULT_LEASE,
     Replay,
     claim_key,
     complete_key,
@@ -29,11 +32,17 @@ def run_idempotent(
     route: str,
     payload: Any,
     work: Callable[[], Response],
+    lease: timedelta = DEFAULT_LEASE,
 ) -> Response:
     if key is None:
         return work()
     claim = claim_key(
-        session, user_id=user_id, route=route, key=key, fingerprint=request_hash(payload)
+        session,
+        user_id=user_id,
+        route=route,
+        key=key,
+        fingerprint=request_hash(payload),
+        lease=lease,
     )
     if isinstance(claim, Replay):
         media_type = PROBLEM_JSON if claim.status_code >= 400 else "application/json"
@@ -48,7 +57,7 @@ def run_idempotent(
         response = work()
     except BaseException:
         session.rollback()
-        release_key(session, claim.id)
+        release_key(session, claim)
         session.commit()
         raise
     complete_key(

@@ -1,9 +1,10 @@
 """``/api/tasks/staged``: the review queue. Reviewing needs ``tasks:approve``."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksApprove, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
@@ -102,6 +103,7 @@ def stage(data: CandidateIn, session: SessionDep, principal: TasksWrite) -> Resp
     },
 )
 def stage_bulk(
+    request: Request,
     data: BulkIn,
     session: SessionDep,
     principal: TasksWrite,
@@ -145,6 +147,7 @@ def stage_bulk(
         route=BULK_PATH,
         payload={"body": data.model_dump(mode="json"), "atomic": atomic},
         work=work,
+        lease=timedelta(seconds=request.app.state.settings.idempotency_lease_seconds),
     )
 
 

@@ -8,7 +8,11 @@ from workitems.db import Base
 
 
 class IdempotencyKey(Base):
-    """One claimed key per (user, route, key); ``status_code`` is null while in progress."""
+    """One claimed key per (user, route, key); ``status_code`` is null while in progress.
+
+    ``claimed_at`` (the ``created_at`` column) starts the claim's lease and its retention;
+    a retry that takes over an abandoned claim re-stamps it.
+    """
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (UniqueConstraint("user_id", "route", "key"),)
@@ -20,4 +24,4 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(default=None)
     response_body: Mapped[str | None] = mapped_column(Text, default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    claimed_at: Mapped[datetime] = mapped_column("created_at", default=utc_now, index=True)
