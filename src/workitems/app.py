@@ -24,6 +24,7 @@ from workitems.api import (
     webhooks,
 )
 from workitems.api.limits import BodySizeLimitMiddleware
+from workitems.api.nul_guard import NulGuardMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine, writer
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_engine = writer(engine)
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
     problems.install(app)
+    # Added first, so it runs inside the size limit and never buffers an oversized body.
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

@@ -20,7 +20,7 @@ def parse_if_match(header: str | None, *, what: str = "this resource") -> int:
             "If-Match: * would overwrite concurrent edits; send the ETag from your last GET."
         )
     value = value.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise StaleVersionError(
             f"If-Match {header!r} is not an ETag this server issued.", current_version=-1
         )

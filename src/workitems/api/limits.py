@@ -28,7 +28,12 @@ class BodySizeLimitMiddleware:
             return
         limit = self.per_path.get(scope["path"], self.max_bytes)
         for name, value in scope.get("headers", ()):
-            if name == b"content-length" and value.isdigit() and int(value) > limit:
+            if (
+                name == b"content-length"
+                and value.isascii()
+                and value.isdigit()
+                and int(value) > limit
+            ):
                 response = problem(413, BodyTooLarge(limit).detail)
                 await response(scope, receive, send)
                 return

@@ -12,6 +12,7 @@ from workitems.api.idempotency import run_idempotent
 from workitems.api.problems import problem
 from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.params import PathId, QueryId
 from workitems.http.session import SessionDep
 from workitems.http.statuses import status_for
 from workitems.staging import attention, service
@@ -58,7 +59,7 @@ def list_staged(
     _: TasksRead,
     state: Annotated[list[ReviewState] | None, Query(description="Default: staged.")] = None,
     source: CandidateSource | None = None,
-    transcript_id: int | None = None,
+    transcript_id: QueryId = None,
     has_warnings: Annotated[
         bool | None, Query(description="Only candidates with (true) or without (false) warnings.")
     ] = None,
@@ -191,13 +192,13 @@ def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Resp
 
 
 @router.get("/{candidate_id}", response_model=CandidateOut, summary="One candidate, with warnings")
-def get_staged(candidate_id: int, session: SessionDep, _: TasksRead) -> Response:
+def get_staged(candidate_id: PathId, session: SessionDep, _: TasksRead) -> Response:
     return _one(attention.get_candidate_with_warnings(session, candidate_id))
 
 
 @router.patch("/{candidate_id}", response_model=CandidateOut, summary="Edit (If-Match required)")
 def edit_staged(
-    candidate_id: int,
+    candidate_id: PathId,
     data: CandidateUpdate,
     session: SessionDep,
     _: TasksWrite,
@@ -213,7 +214,7 @@ def edit_staged(
     summary="Approve into active work, optionally with edits; 409 if already approved",
 )
 def approve(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     principal: TasksApprove,
     version: OptionalIfMatch,
@@ -231,7 +232,7 @@ def approve(
 
 @router.post("/{candidate_id}/reject", response_model=CandidateOut, summary="Reject, with a reason")
 def reject(
-    candidate_id: int,
+    candidate_id: PathId,
     data: RejectIn,
     session: SessionDep,
     principal: TasksApprove,
@@ -253,7 +254,7 @@ def reject(
     summary="Merge into an existing task (its text and evidence become a comment there)",
 )
 def duplicate(
-    candidate_id: int,
+    candidate_id: PathId,
     data: DuplicateIn,
     session: SessionDep,
     principal: TasksApprove,
@@ -276,7 +277,7 @@ def duplicate(
     summary="Hide until a date; it returns to the queue that day",
 )
 def snooze(
-    candidate_id: int,
+    candidate_id: PathId,
     data: SnoozeIn,
     session: SessionDep,
     principal: TasksApprove,

@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.api.staged import candidates_out
+from workitems.bounds import Id
 from workitems.errors import ValidationError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.staging import attention
 from workitems.staging.schemas import CandidateOut
@@ -118,7 +120,7 @@ class AnalyzeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    transcript_id: int | None = None
+    transcript_id: Id | None = None
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     content: str | None = None
     format: TranscriptFormat = TranscriptFormat.auto
@@ -191,6 +193,6 @@ def list_transcripts(
 @router.get(
     "/{transcript_id}", response_model=TranscriptOut, summary="One transcript, with utterances"
 )
-def get_transcript(transcript_id: int, session: SessionDep, _: TasksRead) -> Response:
+def get_transcript(transcript_id: PathId, session: SessionDep, _: TasksRead) -> Response:
     transcript = service.get_transcript(session, transcript_id)
     return json_response(TranscriptOut.of(transcript, with_utterances=True))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.search.schemas import SearchResults
@@ -39,7 +40,7 @@ def create_view(data: ViewCreate, session: SessionDep, principal: TasksWrite) ->
 
 
 @router.get("/{view_id}", response_model=ViewOut, summary="One view (yours or shared)")
-def get_view(view_id: int, session: SessionDep, principal: TasksRead) -> Response:
+def get_view(view_id: PathId, session: SessionDep, principal: TasksRead) -> Response:
     view = service.get_view(session, view_id, viewer_id=principal.user_id)
     return json_response(ViewOut.of(view, viewer_id=principal.user_id))
 
@@ -48,7 +49,7 @@ def get_view(view_id: int, session: SessionDep, principal: TasksRead) -> Respons
     "/{view_id}/tasks", response_model=SearchResults, summary="Run a view: its current tasks"
 )
 def run_view(
-    view_id: int,
+    view_id: PathId,
     request: Request,
     session: SessionDep,
     principal: TasksRead,
@@ -70,7 +71,7 @@ def run_view(
 
 @router.patch("/{view_id}", response_model=ViewOut, summary="Change one of your views")
 def update_view(
-    view_id: int, data: ViewUpdate, session: SessionDep, principal: TasksWrite
+    view_id: PathId, data: ViewUpdate, session: SessionDep, principal: TasksWrite
 ) -> Response:
     view = service.update_view(session, view_id, data, viewer_id=principal.user_id)
     return json_response(ViewOut.of(view, viewer_id=principal.user_id))
@@ -79,6 +80,6 @@ def update_view(
 @router.delete(
     "/{view_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete one of your views"
 )
-def delete_view(view_id: int, session: SessionDep, principal: TasksWrite) -> Response:
+def delete_view(view_id: PathId, session: SessionDep, principal: TasksWrite) -> Response:
     service.delete_view(session, view_id, viewer_id=principal.user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

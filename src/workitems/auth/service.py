@@ -23,6 +23,8 @@ from workitems.user.models import User, UserRole
 TOKEN_PREFIX = "wi_"  # noqa: S105 (a public marker, not a secret)
 #: ``last_used_at`` is refreshed at most this often, so reads stay reads.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+#: Ten years; a longer expiry is a typo (and past ``datetime``'s range it would crash).
+MAX_EXPIRY_DAYS = 3650
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,10 @@ def issue_token(
     wanted = _parse_scopes(scopes)
     if not user.is_active:
         raise ValidationError(f"{user.email} is deactivated; it cannot hold tokens.")
-    if expires_in_days is not None and expires_in_days <= 0:
-        raise ValidationError("--expires-in-days must be positive.", field="expires_in_days")
+    if expires_in_days is not None and not 0 < expires_in_days <= MAX_EXPIRY_DAYS:
+        raise ValidationError(
+            f"--expires-in-days must be 1 to {MAX_EXPIRY_DAYS}.", field="expires_in_days"
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
     token = ApiToken(

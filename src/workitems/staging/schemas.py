@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
 
+from workitems.bounds import Count, Id
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.warnings import ReviewWarning
@@ -16,7 +17,7 @@ from workitems.user.schemas import UserRef
 
 #: A user id, an email, or the name as heard ("Priya", "the designer").
 AssigneeInput = (
-    int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 )
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 
@@ -24,7 +25,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_0
 class Evidence(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    utterance_index: int | None = Field(default=None, ge=0)
+    utterance_index: Count | None = None
     speaker: Annotated[str, StringConstraints(max_length=200)] | None = None
     start: float | str | None = Field(default=None, description="Seconds, or a timestamp.")
     quote: Annotated[str, StringConstraints(max_length=5_000)] = ""
@@ -43,7 +44,7 @@ class CandidateIn(_Input):
     priority: Priority = Priority.none
     labels: list[Label] = Field(default_factory=list, max_length=20)
     source: CandidateSource | None = None
-    transcript_id: int | None = None
+    transcript_id: Id | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=100)
     confidence: float | None = Field(default=None, ge=0, le=1)
     commitment: Literal["firm", "tentative", "suggestion"] | None = None
@@ -87,7 +88,7 @@ class BulkResult(BaseModel):
 
 
 class DuplicateIn(_Input):
-    task_id: int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+    task_id: Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
         description="The existing task: id or key (WI-42)."
     )
     reason: Reason | None = None
@@ -100,7 +101,7 @@ class SnoozeIn(_Input):
 
 class ReviewIn(_Input):
     action: ReviewAction
-    ids: list[int] = Field(min_length=1, max_length=1000)
+    ids: list[Id] = Field(min_length=1, max_length=1000)
     reason: Reason | None = Field(default=None, description="Required to reject.")
 
 

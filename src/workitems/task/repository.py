@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from workitems.bounds import parse_id
 from workitems.errors import ValidationError
 from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskStatus
 from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel
@@ -95,8 +96,7 @@ def parse_ref(ref: str | int) -> int | None:
     """``42``, ``"42"`` and ``"WI-42"`` all name task 42."""
     if isinstance(ref, int):
         return ref
-    text = ref.strip().upper().removeprefix(KEY_PREFIX)
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return parse_id(ref.strip().upper().removeprefix(KEY_PREFIX))
 
 
 def find(session: Session, task_id: int, *, lock: bool = False) -> Task | None:

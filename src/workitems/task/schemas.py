@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from workitems.bounds import Id
 from workitems.clock import utc_today
 from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import Comment, Task, TaskEvent
@@ -16,7 +17,7 @@ Description = Annotated[str, StringConstraints(max_length=20_000)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Note = Annotated[str, StringConstraints(max_length=20_000)]
 #: A user id, an email, or ``me``.
-AssigneeRef = int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+AssigneeRef = Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 MAX_LABELS = 20
 
@@ -205,7 +206,7 @@ class StaleReport(BaseModel):
 
 class SweepIn(_Input):
     action: Literal["nudge", "snooze", "cancel"]
-    ids: list[int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+    ids: list[Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
         min_length=1, max_length=500, description="Task ids or keys."
     )
     note: Note | None = Field(

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workitems.bounds import MAX_ID
 from workitems.errors import ValidationError
 from workitems.user import repository
 from workitems.user.models import User
@@ -98,9 +99,10 @@ def person_json(user: User) -> dict[str, Any]:
 def _read(
     session: Session, ref: int | str, *, actor_id: int | None, field: str, assignable: bool
 ) -> User | None:
-    if isinstance(ref, int) or ref.strip().isdigit():
+    if isinstance(ref, int) or (ref.strip().isascii() and ref.strip().isdigit()):
         user_id = int(ref)
-        user = session.get(User, user_id)
+        # An id no database can store names nobody (and would be a driver error on PostgreSQL).
+        user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
         if user is None:
             raise UnknownPersonError(f"User {user_id} does not exist.", field=field)
         return user

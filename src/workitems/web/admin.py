@@ -14,6 +14,7 @@ from workitems.auth import sessions
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.user import service as users
 from workitems.user.models import UserRole
@@ -82,7 +83,7 @@ def invite(
 
 @router.post("/users/{user_id}/aliases")
 def set_aliases(
-    user_id: int,
+    user_id: PathId,
     session: SessionDep,
     viewer: AdminPost,
     aliases: Annotated[str, Form()] = "",
@@ -93,7 +94,7 @@ def set_aliases(
 
 @router.post("/users/{user_id}/active")
 def set_active(
-    user_id: int,
+    user_id: PathId,
     session: SessionDep,
     viewer: AdminPost,
     active: Annotated[bool, Form()],
@@ -112,7 +113,7 @@ def set_active(
 
 @router.post("/users/{user_id}/password")
 def reset_password(
-    user_id: int, request: Request, session: SessionDep, viewer: AdminPost
+    user_id: PathId, request: Request, session: SessionDep, viewer: AdminPost
 ) -> Response:
     user = users.get_user(session, user_id)
     password = generate_password()
@@ -158,7 +159,7 @@ def issue_token(
     try:
         with session.begin_nested():
             days = expires_in_days.strip()
-            if days and not days.isdigit():
+            if days and not (days.isascii() and days.isdigit()):
                 raise ValidationError("Expiry must be a whole number of days.")
             owner = resolve_person(session, user, actor_id=viewer.user_id, field="user")
             if owner is None:
@@ -177,6 +178,6 @@ def issue_token(
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke_token(token_id: int, session: SessionDep, viewer: AdminPost) -> Response:
+def revoke_token(token_id: PathId, session: SessionDep, viewer: AdminPost) -> Response:
     token = auth.revoke_token(session, token_id)
     return redirect("/admin/tokens", notice=f"Revoked token {token.prefix}… ({token.name}).")

@@ -11,7 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
+from workitems.bounds import MAX_ID, Id
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.staging import attention
 from workitems.staging import review as staging
@@ -147,10 +149,10 @@ ReviewForm = Annotated[str, Form()]
 
 @router.post("/review/{candidate_id}/save")
 def save(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     title: ReviewForm,
     assignee: ReviewForm = "",
     due: ReviewForm = "",
@@ -172,10 +174,10 @@ def save(
 
 @router.post("/review/{candidate_id}/approve")
 def approve(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     title: ReviewForm,
     assignee: ReviewForm = "",
     due: ReviewForm = "",
@@ -200,10 +202,10 @@ def approve(
 
 @router.post("/review/{candidate_id}/reject")
 def reject(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     reason: ReviewForm = "",
     back: ReviewForm = "/review",
 ) -> Response:
@@ -223,10 +225,10 @@ def reject(
 
 @router.post("/review/{candidate_id}/duplicate")
 def duplicate(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     task: ReviewForm = "",
     reason: ReviewForm = "",
     back: ReviewForm = "/review",
@@ -251,10 +253,10 @@ def duplicate(
 
 @router.post("/review/{candidate_id}/snooze")
 def snooze(
-    candidate_id: int,
+    candidate_id: PathId,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     until: ReviewForm = "",
     back: ReviewForm = "/review",
 ) -> Response:
@@ -276,7 +278,7 @@ def snooze(
 def bulk_approve(
     session: SessionDep,
     viewer: PostedBy,
-    ids: Annotated[list[int], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    ids: Annotated[list[Id], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     back: ReviewForm = "/review",
 ) -> Response:
     if not ids:

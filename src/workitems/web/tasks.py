@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
+from workitems.bounds import MAX_ID
 from workitems.errors import StaleVersionError, WorkitemsError
 from workitems.http.session import SessionDep
 from workitems.task import service
@@ -130,8 +131,8 @@ def edit_task(
     request: Request,
     session: SessionDep,
     viewer: PostedBy,
-    version: Annotated[int, Form()],
-    seen_event: Annotated[int, Form()],
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
+    seen_event: Annotated[int, Form(ge=0, le=MAX_ID)],
     was: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
@@ -180,7 +181,7 @@ def change_status(
     viewer: PostedBy,
     status: Annotated[str, Form()],
     note: Annotated[str, Form()] = "",
-    version: Annotated[int | None, Form()] = None,
+    version: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
     back: Annotated[str, Form()] = "",
 ) -> Response:
     target = safe_path(back, f"/tasks/{ref}")
@@ -206,7 +207,7 @@ def reassign(
     session: SessionDep,
     viewer: PostedBy,
     assignee: Annotated[str, Form()] = "",
-    version: Annotated[int | None, Form()] = None,
+    version: Annotated[int | None, Form(ge=0, le=MAX_ID)] = None,
     back: Annotated[str, Form()] = "",
 ) -> Response:
     target = safe_path(back, f"/tasks/{ref}")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.staging import service as staging
 from workitems.staging.enums import ReviewState
@@ -142,7 +143,7 @@ def _store(
 
 @router.get("/transcripts/{transcript_id}")
 def transcript_page(
-    transcript_id: int, request: Request, session: SessionDep, viewer: SignedIn
+    transcript_id: PathId, request: Request, session: SessionDep, viewer: SignedIn
 ) -> Response:
     transcript = service.get_transcript(session, transcript_id)
     candidates, _ = staging.list_candidates(
@@ -166,7 +167,7 @@ def transcript_page(
 
 
 @router.post("/transcripts/{transcript_id}/analyze")
-def analyze(transcript_id: int, session: SessionDep, viewer: PostedBy) -> Response:
+def analyze(transcript_id: PathId, session: SessionDep, viewer: PostedBy) -> Response:
     transcript, candidates, staged = analysis.analyze_transcript(
         session, transcript_id, actor_id=viewer.user_id
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workitems.clock import utc_today
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.task import service
@@ -215,7 +216,7 @@ def save_view(
 
 
 @router.post("/work/views/{view_id}/delete")
-def delete_view(view_id: int, session: SessionDep, viewer: PostedBy) -> Response:
+def delete_view(view_id: PathId, session: SessionDep, viewer: PostedBy) -> Response:
     views.delete_view(session, view_id, viewer_id=viewer.user_id)
     return redirect("/work?q=", notice="Deleted the view.")
 
