@@ -28,6 +28,7 @@ from workitems.api.nul_guard import NulGuardMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine, writer
+from workitems.http.session import new_write_limiter
 from workitems.notify.delivery import DeliveryConfig
 from workitems.notify.worker import DeliveryWorker, wake_on_commit
 
@@ -49,10 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         # No more threads than pooled connections: a thread then always finds a connection
         # at once, and the pool never churns overflow connections under steady load.
         to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        # SQLite's single writer: write requests queue here, not in its busy-wait.
+        running.state.write_limiter = new_write_limiter(engine.dialect.name)
         # Start-up objects (modules, ORM and pydantic metadata) live forever; moving them
         # out of the collector's view stops full collections rescanning them under load.
         gc.collect()

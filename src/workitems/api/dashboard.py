@@ -9,9 +9,9 @@ from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
 from workitems.clock import utc_now
 from workitems.dashboard import build_dashboard
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 
-router = APIRouter(prefix="/api/tasks/dashboard", tags=["dashboard"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/dashboard", tags=["dashboard"])
 
 
 class DashboardOut(BaseModel):

@@ -5,9 +5,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from workitems.errors import UnavailableError
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=SessionRoute, tags=["health"])
 
 
 @router.get("/livez", summary="The process is up")

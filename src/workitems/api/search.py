@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query, Request, Response
 
 from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service
 from workitems.search.schemas import SearchResults
 from workitems.search.service import SearchSort
 
-router = APIRouter(prefix="/api/tasks/search", tags=["search"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/search", tags=["search"])
 
 QUERY_HELP = (
     'Words (all must match, stemmed), `"exact phrase"`, `-excluded`, `prefix*`, and filters: '

@@ -13,7 +13,7 @@ from workitems.api.problems import problem
 from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.params import PathId, QueryId
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.http.statuses import status_for
 from workitems.staging import attention, service
 from workitems.staging import review as reviewing
@@ -36,7 +36,7 @@ from workitems.staging.schemas import (
 )
 from workitems.task.models import KEY_PREFIX
 
-router = APIRouter(prefix="/api/tasks/staged", tags=["staging"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.http.statuses import status_for
 from workitems.task import cleanup, service
 from workitems.task.models import Task
@@ -19,7 +19,7 @@ from workitems.task.schemas import (
     TaskOut,
 )
 
-router = APIRouter(prefix="/api/tasks/stale", tags=["cleanup"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/stale", tags=["cleanup"])
 
 _DONE = {
     cleanup.SweepAction.nudge: "nudged",

@@ -12,7 +12,7 @@ from workitems.api.etags import format_etag
 from workitems.api.responses import json_response
 from workitems.clock import utc_today
 from workitems.errors import ValidationError
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
@@ -33,7 +33,7 @@ from workitems.task.schemas import (
 )
 from workitems.user.resolve import resolve_people
 
-router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks", tags=["tasks"])
 
 E = TypeVar("E", bound=StrEnum)
 

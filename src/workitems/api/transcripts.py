@@ -16,7 +16,7 @@ from workitems.api.staged import candidates_out
 from workitems.bounds import Id
 from workitems.errors import ValidationError
 from workitems.http.params import PathId
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.staging import attention
 from workitems.staging.schemas import CandidateOut
 from workitems.transcript import analysis, service
@@ -29,7 +29,7 @@ from workitems.transcript.schemas import (
     TranscriptPage,
 )
 
-router = APIRouter(prefix="/api/tasks/transcripts", tags=["transcripts"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/transcripts", tags=["transcripts"])
 UPLOAD_PATH = "/api/tasks/transcripts"
 
 _UPLOAD_BODY: dict[str, Any] = {

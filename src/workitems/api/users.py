@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Response
 
 from workitems.api.deps import UsersRead
 from workitems.api.responses import json_response
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.user import service
 from workitems.user.schemas import UserList, UserOut
 
-router = APIRouter(prefix="/api/tasks/users", tags=["users"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/users", tags=["users"])
 
 
 @router.get(

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Query, Request, Response, status
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.http.params import PathId
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service as search
 from workitems.search.schemas import SearchResults
 from workitems.view import service
 from workitems.view.schemas import ViewCreate, ViewList, ViewOut, ViewUpdate
 
-router = APIRouter(prefix="/api/tasks/views", tags=["views"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/views", tags=["views"])
 
 
 @router.get("", response_model=ViewList, summary="Your saved views, then those shared with you")

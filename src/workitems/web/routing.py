@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from workitems.errors import WorkitemsError
+from workitems.http.session import SessionRoute
 from workitems.http.statuses import status_for
 from workitems.web.deps import CsrfRejected, SignInRequired
 from workitems.web.render import redirect, render
@@ -33,7 +33,7 @@ def error_page(request: Request, status_code: int, title: str, detail: str) -> R
     )
 
 
-class WebRoute(APIRoute):
+class WebRoute(SessionRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
