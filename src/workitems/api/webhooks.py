@@ -8,7 +8,7 @@ from workitems.api.deps import TasksWrite
 from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.errors import PermissionDeniedError
-from workitems.http.session import SessionDep
+from workitems.http.session import SessionDep, SessionRoute
 from workitems.notify import webhooks as service
 from workitems.notify.schemas import (
     AttemptList,
@@ -22,7 +22,7 @@ from workitems.notify.schemas import (
 )
 from workitems.user.models import UserRole
 
-router = APIRouter(prefix="/api/tasks/webhooks", tags=["webhooks"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/webhooks", tags=["webhooks"])
 
 
 async def _admin(principal: TasksWrite) -> Principal:
