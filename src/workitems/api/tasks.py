@@ -17,7 +17,7 @@ from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
-from workitems.task.repository import Sort, TaskFilters
+from workitems.task.repository import Sort, TaskFilters, TaskRow
 from workitems.task.schemas import (
     AssignIn,
     CommentIn,
@@ -45,6 +45,11 @@ def _task_response(task: Task, *, status_code: int = 200) -> Response:
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = f"/api/tasks/{task.key}"
     return json_response(TaskOut.of(task), status_code=status_code, headers=headers)
+
+
+def _row_response(row: TaskRow) -> Response:
+    out = TaskOut.of_row(row, today=utc_today())
+    return json_response(out, headers={"ETag": format_etag(row.version)})
 
 
 @router.get(
@@ -109,12 +114,11 @@ def list_tasks(
             timeout_ms=request.app.state.settings.search_timeout_ms,
         )
     else:
-        tasks, next_cursor = service.list_tasks(
+        tasks, next_cursor = service.list_task_rows(
             session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
         )
-    return json_response(
-        TaskPage(items=[TaskOut.of(t, today=today) for t in tasks], next_cursor=next_cursor)
-    )
+    items = [TaskOut.of_row(t, today=today) for t in tasks]
+    return json_response(TaskPage.model_construct(items=items, next_cursor=next_cursor))
 
 
 @router.post(
@@ -129,7 +133,7 @@ def create_task(data: TaskCreate, session: SessionDep, principal: TasksWrite) ->
     "/{ref}", response_model=TaskOut, summary="Read a task by id or key; the ETag is for If-Match"
 )
 def get_task(ref: TaskRef, session: SessionDep, _: TasksRead) -> Response:
-    return _task_response(service.get_task(session, ref))
+    return _row_response(service.get_task_row(session, ref))
 
 
 @router.patch("/{ref}", response_model=TaskOut, summary="Edit a task (If-Match required)")

@@ -1,5 +1,6 @@
 from pydantic import BaseModel, Field
 
+from workitems.clock import utc_today
 from workitems.search.service import SearchPage, SearchSort
 from workitems.task.schemas import TaskOut
 
@@ -19,7 +20,7 @@ class SearchResults(BaseModel):
     @classmethod
     def of(cls, page: SearchPage) -> "SearchResults":
         return cls(
-            items=[TaskOut.of(task) for task in page.items],
+            items=[TaskOut.of_row(task, today=utc_today()) for task in page.items],
             next_cursor=page.next_cursor,
             count=page.count,
             count_capped=page.count_capped,

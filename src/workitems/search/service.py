@@ -26,7 +26,7 @@ from workitems.search.interface import Recent, engine_for
 from workitems.search.query import ParsedQuery, parse
 from workitems.task import repository
 from workitems.task.models import Task
-from workitems.task.repository import Sort, TaskFilters
+from workitems.task.repository import Sort, TaskFilters, TaskRow
 
 #: Counts stop here; the API shows "1000+".
 COUNT_CAP = 1000
@@ -43,7 +43,7 @@ class SearchSort(StrEnum):
 
 @dataclass
 class SearchPage:
-    items: Sequence[Task]
+    items: Sequence[TaskRow]
     next_cursor: str | None
     count: int
     count_capped: bool
@@ -86,7 +86,7 @@ def search_tasks(
         elif recent is not None:
             items, next_cursor = _recent_page(session, recent, cursor, limit)
         else:
-            items, next_cursor = repository.list_page(
+            items, next_cursor = repository.list_rows(
                 session,
                 _ANY_STATUS,
                 sort=Sort(),
@@ -108,7 +108,7 @@ def list_matching(
     cursor: str | None,
     limit: int,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
-) -> tuple[Sequence[Task], str | None]:
+) -> tuple[list[TaskRow], str | None]:
     """The task list narrowed by a search query: ``GET /api/tasks?q=`` with any sort."""
     parsed = parse(q)
     where = _where(session, parsed, viewer_id, None)
@@ -119,7 +119,7 @@ def list_matching(
         # The query decides the status scope (active unless it names one).
         task_filters = dataclasses.replace(task_filters, statuses=_ANY_STATUS.statuses)
     with engine.guard(session, timeout_ms):
-        return repository.list_page(
+        return repository.list_rows(
             session, task_filters, sort=sort, cursor=cursor, limit=limit, extra=where
         )
 
@@ -140,9 +140,9 @@ def _where(
 
 def _relevance_page(
     session: Session, pool_query: Select[int, float], cursor: str | None, limit: int
-) -> tuple[Sequence[Task], str | None]:
+) -> tuple[list[TaskRow], str | None]:
     pool = pool_query.subquery()
-    query = select(Task, pool.c.score).join(pool, pool.c.id == Task.id)
+    query = select(Task.id, pool.c.score).join(pool, pool.c.id == Task.id)
     if cursor:
         score, last_id = _decode(cursor)
         query = query.where(
@@ -151,21 +151,21 @@ def _relevance_page(
     rows = session.execute(
         query.order_by(pool.c.score.desc(), Task.id.desc()).limit(limit + 1)
     ).all()
-    items = [row[0] for row in rows[:limit]]
+    items = repository.rows_by_id(session, [row[0] for row in rows[:limit]])
     if len(rows) <= limit:
         return items, None
-    last_score = rows[limit - 1][1]
-    return items, _encode(float(last_score), items[-1].id)
+    last_score, last_id = rows[limit - 1][1], rows[limit - 1][0]
+    return items, _encode(float(last_score), last_id)
 
 
 def _recent_page(
     session: Session, recent: Recent, cursor: str | None, limit: int
-) -> tuple[Sequence[Task], str | None]:
-    query = recent.query
+) -> tuple[list[TaskRow], str | None]:
+    query = recent.query.with_only_columns(Task.id, recent.position)
     if cursor:
         query = query.where(recent.position < _decode_position(cursor))
-    rows = session.execute(query.limit(limit + 1)).unique().all()
-    items = [row[0] for row in rows[:limit]]
+    rows = session.execute(query.limit(limit + 1)).all()
+    items = repository.rows_by_id(session, [row[0] for row in rows[:limit]])
     if len(rows) <= limit:
         return items, None
     return items, _encode_payload(["recent", rows[limit - 1][1]])

@@ -2,10 +2,17 @@
 
 Listing uses keyset pagination: the cursor carries the last row's sort value and id, so
 pages stay stable while tasks change and deep pages cost the same as the first.
+
+Reads that only answer a request (a task by id, a page of tasks) come back as ``TaskRow``:
+the response's columns, the related users' id, email and name, and the labels aggregated
+in SQL, built from plain rows. Loading ORM objects for them cost ~20x the SQL (identity
+map, two full ``User`` rows with password hash and aliases, a second query for labels);
+writes and pages that change tasks still load ``Task``.
 """
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,13 +33,15 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session, aliased
 
 from workitems.bounds import parse_id
 from workitems.errors import ValidationError
-from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskStatus
+from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel
 from workitems.task.status import ACTIVE_STATUSES
+from workitems.user.models import User
 
 FAR_FUTURE = date(9999, 12, 31)
 
@@ -92,6 +101,136 @@ class TaskFilters:
     updated_since: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A related user as responses show them."""
+
+    id: int
+    email: str
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        """As ``User`` calls it, so pages render rows and ORM tasks alike."""
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task as a response shows it, read from plain rows (see the module docstring)."""
+
+    id: int
+    title: str
+    description: str
+    status: TaskStatus
+    priority: Priority
+    due_date: date | None
+    source: TaskSource
+    closure_note: str | None
+    closed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    status_changed_at: datetime
+    version: int
+    provenance: dict[str, Any] | None
+    snoozed_until: date | None
+    assignee: PersonRef | None
+    created_by: PersonRef | None
+    labels: list[str]
+
+    @property
+    def key(self) -> str:
+        return f"{KEY_PREFIX}{self.id}"
+
+
+_ROW_COLUMNS = (
+    Task.id,
+    Task.title,
+    Task.description,
+    Task.status,
+    Task.priority,
+    Task.due_date,
+    Task.source,
+    Task.closure_note,
+    Task.closed_at,
+    Task.created_at,
+    Task.updated_at,
+    Task.status_changed_at,
+    Task.version,
+    Task.provenance,
+    Task.snoozed_until,
+)
+
+
+@functools.cache
+def _row_select(dialect: str) -> Select[Any]:
+    """Every ``TaskRow`` column in one statement: the two users joined in (three columns
+    each) and the labels in a correlated subquery, a JSON array on SQLite and an array
+    in label order on PostgreSQL."""
+    assignee = aliased(User, name="assignee")
+    creator = aliased(User, name="creator")
+    if dialect == "postgresql":
+        labels: Any = (
+            select(func.array_agg(aggregate_order_by(TaskLabel.label, TaskLabel.label)))
+            .where(TaskLabel.task_id == Task.id)
+            .scalar_subquery()
+        )
+    else:
+        # SQLite before 3.44 cannot order inside an aggregate: ``_task_row`` sorts.
+        labels = (
+            select(func.json_group_array(TaskLabel.label))
+            .where(TaskLabel.task_id == Task.id)
+            .scalar_subquery()
+        )
+    return (
+        select(
+            *_ROW_COLUMNS,
+            assignee.id,
+            assignee.email,
+            assignee.display_name,
+            creator.id,
+            creator.email,
+            creator.display_name,
+            labels,
+        )
+        .outerjoin(assignee, assignee.id == Task.assignee_id)
+        .outerjoin(creator, creator.id == Task.created_by_id)
+    )
+
+
+def _task_row(row: Any) -> TaskRow:
+    (
+        task_id, title, description, status, priority, due_date, source, closure_note,
+        closed_at, created_at, updated_at, status_changed_at, version, provenance,
+        snoozed_until, a_id, a_email, a_name, c_id, c_email, c_name, labels,
+    ) = row  # fmt: skip
+    if isinstance(labels, str):
+        labels = sorted(json.loads(labels))
+    return TaskRow(
+        task_id, title, description, status, priority, due_date, source, closure_note,
+        closed_at, created_at, updated_at, status_changed_at, version, provenance,
+        snoozed_until,
+        PersonRef(a_id, a_email, a_name) if a_id is not None else None,
+        PersonRef(c_id, c_email, c_name) if c_id is not None else None,
+        labels or [],
+    )  # fmt: skip
+
+
+def find_row(session: Session, task_id: int) -> TaskRow | None:
+    query = _row_select(session.get_bind().dialect.name).where(Task.id == task_id)
+    row = session.execute(query).first()
+    return None if row is None else _task_row(row)
+
+
+def rows_by_id(session: Session, ids: Sequence[int]) -> list[TaskRow]:
+    """The rows of ``ids``, in that order (missing ids are left out)."""
+    if not ids:
+        return []
+    query = _row_select(session.get_bind().dialect.name).where(Task.id.in_(list(ids)))
+    found = {row.id: row for row in map(_task_row, session.execute(query))}
+    return [found[task_id] for task_id in ids if task_id in found]
+
+
 def parse_ref(ref: str | int) -> int | None:
     """``42``, ``"42"`` and ``"WI-42"`` all name task 42."""
     if isinstance(ref, int):
@@ -120,8 +259,44 @@ def list_page(
 
     ``plan`` passes on what the caller knows and the planner cannot (how many rows match;
     see ``Plan``)."""
+    query = _page_query(select(Task), filters, sort, cursor, extra, plan)
+    rows = session.scalars(query.limit(limit + 1)).unique().all()
+    if len(rows) <= limit:
+        return rows, None
+    page = rows[:limit]
+    return page, _encode_cursor(sort, page[-1])
+
+
+def list_rows(
+    session: Session,
+    filters: TaskFilters,
+    *,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+    extra: Sequence[ColumnElement[bool]] = (),
+    plan: Plan | None = None,
+) -> tuple[list[TaskRow], str | None]:
+    """``list_page`` as ``TaskRow``s: the page's ids first (the same plan, reading no
+    more than the index and the page's rows), then their rows by primary key."""
+    query = _page_query(select(Task.id), filters, sort, cursor, extra, plan)
+    ids = list(session.scalars(query.limit(limit + 1)))
+    page = rows_by_id(session, ids[:limit])
+    if len(ids) <= limit or not page:
+        return page, None
+    return page, _encode_cursor(sort, page[-1])
+
+
+def _page_query(
+    query: Select[Any],
+    filters: TaskFilters,
+    sort: Sort,
+    cursor: str | None,
+    extra: Sequence[ColumnElement[bool]],
+    plan: Plan | None,
+) -> Select[Any]:
     sort_expr = _sort_expression(sort.field)
-    query = _filtered(select(Task), filters).where(*extra)
+    query = _filtered(query, filters).where(*extra)
     order_expr = sort_expr
     if plan is Plan.filter_then_sort:
         # The same value, but no index can produce it in order: read the matches, sort.
@@ -133,14 +308,8 @@ def list_page(
         else:
             query = query.where(or_(sort_expr > value, and_(sort_expr == value, Task.id > last_id)))
     if sort.descending:
-        query = query.order_by(order_expr.desc(), Task.id.desc())
-    else:
-        query = query.order_by(order_expr.asc(), Task.id.asc())
-    rows = session.scalars(query.limit(limit + 1)).unique().all()
-    if len(rows) <= limit:
-        return rows, None
-    page = rows[:limit]
-    return page, _encode_cursor(sort, page[-1])
+        return query.order_by(order_expr.desc(), Task.id.desc())
+    return query.order_by(order_expr.asc(), Task.id.asc())
 
 
 def count_capped(
@@ -182,7 +351,7 @@ def comments_for(session: Session, task_id: int) -> Sequence[Comment]:
     ).all()
 
 
-def _filtered(query: Select[Task], filters: TaskFilters) -> Select[Task]:
+def _filtered(query: Select[Any], filters: TaskFilters) -> Select[Any]:
     statuses = ACTIVE_STATUSES if filters.statuses is None else frozenset(filters.statuses)
     query = query.where(status_in(statuses))
     if filters.priorities:
@@ -243,7 +412,7 @@ def _sort_expression(sort_field: SortField) -> Any:
     return Task.id
 
 
-def _sort_value(sort_field: SortField, task: Task) -> Any:
+def _sort_value(sort_field: SortField, task: Task | TaskRow) -> Any:
     if sort_field is SortField.updated:
         return task.updated_at.isoformat()
     if sort_field is SortField.created:
@@ -255,7 +424,7 @@ def _sort_value(sort_field: SortField, task: Task) -> Any:
     return task.id
 
 
-def _encode_cursor(sort: Sort, task: Task) -> str:
+def _encode_cursor(sort: Sort, task: Task | TaskRow) -> str:
     payload = json.dumps([str(sort), _sort_value(sort.field, task), task.id])
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 

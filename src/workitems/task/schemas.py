@@ -9,6 +9,7 @@ from workitems.bounds import Id
 from workitems.clock import utc_today
 from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import Comment, Task, TaskEvent
+from workitems.task.repository import PersonRef, TaskRow
 from workitems.task.status import ACTIVE_STATUSES
 from workitems.user.schemas import UserRef
 
@@ -138,6 +139,41 @@ class TaskOut(BaseModel):
             provenance=task.provenance,
             snoozed_until=task.snoozed_until,
         )
+
+    @classmethod
+    def of_row(cls, row: TaskRow, *, today: date) -> "TaskOut":
+        """From a plain row, without validating again what the database's types already
+        guarantee (``model_construct``): the serialized answer is ``of``'s, byte for byte."""
+        return cls.model_construct(
+            id=row.id,
+            key=row.key,
+            title=row.title,
+            description=row.description,
+            status=row.status,
+            priority=row.priority,
+            assignee=_user_ref(row.assignee),
+            due_date=row.due_date,
+            overdue=row.due_date is not None
+            and row.due_date < today
+            and row.status in ACTIVE_STATUSES,
+            labels=row.labels,
+            source=row.source,
+            created_by=_user_ref(row.created_by),
+            closure_note=row.closure_note,
+            closed_at=row.closed_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            status_changed_at=row.status_changed_at,
+            version=row.version,
+            provenance=row.provenance,
+            snoozed_until=row.snoozed_until,
+        )
+
+
+def _user_ref(person: PersonRef | None) -> UserRef | None:
+    if person is None:
+        return None
+    return UserRef.model_construct(id=person.id, email=person.email, name=person.name)
 
 
 class TaskPage(BaseModel):

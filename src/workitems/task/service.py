@@ -137,6 +137,29 @@ def get_task(session: Session, ref: str | int) -> Task:
     return task
 
 
+def get_task_row(session: Session, ref: str | int) -> repository.TaskRow:
+    """``get_task`` for a response: plain rows, nothing to change."""
+    task_id = repository.parse_ref(ref)
+    row = repository.find_row(session, task_id) if task_id is not None else None
+    if row is None:
+        raise NotFoundError(f"Task {ref} does not exist.")
+    return row
+
+
+def list_task_rows(
+    session: Session,
+    filters: TaskFilters,
+    *,
+    sort: Sort | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[repository.TaskRow], str | None]:
+    """``list_tasks`` for a response: plain rows, nothing to change."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    return repository.list_rows(session, filters, sort=sort or Sort(), cursor=cursor, limit=limit)
+
+
 def list_tasks(
     session: Session,
     filters: TaskFilters,

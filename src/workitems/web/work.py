@@ -17,7 +17,7 @@ from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
-from workitems.task.repository import Sort, TaskFilters
+from workitems.task.repository import Sort, TaskFilters, TaskRow
 from workitems.task.schemas import TaskUpdate
 from workitems.task.status import ACTIVE_STATUSES, allowed_targets
 from workitems.user import service as users
@@ -41,13 +41,13 @@ GROUP_ORDER = (
 PAGE = 50
 
 
-def is_overdue(task: Task) -> bool:
+def is_overdue(task: Task | TaskRow) -> bool:
     return (
         task.due_date is not None and task.due_date < utc_today() and task.status in ACTIVE_STATUSES
     )
 
 
-def _groups(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
+def _groups(tasks: Sequence[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
     """Overdue work first, whatever its status; then the rest by status."""
     overdue = [t for t in tasks if is_overdue(t)]
     groups = [("Overdue", overdue)] if overdue else []
@@ -60,7 +60,7 @@ def _groups(tasks: Sequence[Task]) -> list[tuple[str, list[Task]]]:
 
 @router.get("/")
 def my_work(request: Request, session: SessionDep, viewer: SignedIn) -> Response:
-    tasks, more = service.list_tasks(
+    tasks, more = service.list_task_rows(
         session,
         TaskFilters(assignee_ids=[viewer.user_id]),
         sort=Sort.parse("due"),
@@ -127,7 +127,7 @@ def all_work(
     if chosen_view is not None:
         q = chosen_view.query
     error = None
-    tasks: Sequence[Task] = []
+    tasks: Sequence[TaskRow] = []
     next_cursor = None
     try:
         filters = _filters(session, viewer, status, priority, owner, label)
@@ -143,7 +143,7 @@ def all_work(
                 timeout_ms=request.app.state.settings.search_timeout_ms,
             )
         else:
-            tasks, next_cursor = service.list_tasks(
+            tasks, next_cursor = service.list_task_rows(
                 session, filters, sort=Sort.parse(sort), cursor=cursor, limit=PAGE
             )
     except (WorkitemsError, ValueError) as exc:

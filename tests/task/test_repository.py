@@ -1,0 +1,80 @@
+"""Plain-row reads answer exactly what the ORM objects answered: same JSON, same pages."""
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from tests.factories import make_task, make_user
+from workitems.clock import utc_today
+from workitems.task import repository
+from workitems.task.enums import Priority, TaskStatus
+from workitems.task.models import Task
+from workitems.task.repository import Sort, TaskFilters
+from workitems.task.schemas import TaskOut
+from workitems.user.models import User
+
+
+def _tasks(session: Session, admin: User) -> list[Task]:
+    ana = make_user(session, email="ana@example.com", name="Ana Costa")
+    return [
+        make_task(session, actor=admin, title="Labelled", labels=["zeta", "alpha", "mid"]),
+        make_task(
+            session,
+            actor=ana,
+            title="Owned and late",
+            assignee=admin.id,
+            labels=["beta"],
+            due_date=utc_today() - timedelta(days=2),
+            priority=Priority.high,
+        ),
+        make_task(session, title="No creator, no labels"),
+        make_task(session, actor=admin, title="Done", status=TaskStatus.completed, note="ok"),
+    ]
+
+
+def _json(out: TaskOut) -> str:
+    return out.model_dump_json()
+
+
+class TestRowsById:
+    def test_answer_as_the_orm_does(self, session: Session, admin: User) -> None:
+        tasks = _tasks(session, admin)
+        session.flush()
+        session.expire_all()
+        today = utc_today()
+        rows = repository.rows_by_id(session, [t.id for t in tasks])
+        assert [r.id for r in rows] == [t.id for t in tasks]
+        for row, task in zip(rows, tasks, strict=True):
+            assert _json(TaskOut.of_row(row, today=today)) == _json(TaskOut.of(task, today=today))
+
+    def test_keep_the_given_order_and_skip_missing(self, session: Session, admin: User) -> None:
+        first, second, *_ = _tasks(session, admin)
+        rows = repository.rows_by_id(session, [second.id, 10_000_000, first.id])
+        assert [r.id for r in rows] == [second.id, first.id]
+        assert rows[1].labels == ["alpha", "mid", "zeta"]
+
+    def test_find_row_of_a_missing_task_is_none(self, session: Session) -> None:
+        assert repository.find_row(session, 10_000_000) is None
+
+
+class TestListRows:
+    def test_pages_like_list_page(self, session: Session, admin: User) -> None:
+        for n in range(5):
+            make_task(session, actor=admin, title=f"Task {n}", due_date=date(2030, 1, 5 - n))
+        for sort in (Sort(), Sort.parse("due"), Sort.parse("-priority")):
+            cursors: tuple[str | None, str | None] = (None, None)
+            seen: list[int] = []
+            while True:
+                tasks, orm_next = repository.list_page(
+                    session, TaskFilters(), sort=sort, cursor=cursors[0], limit=2
+                )
+                rows, row_next = repository.list_rows(
+                    session, TaskFilters(), sort=sort, cursor=cursors[1], limit=2
+                )
+                assert [r.id for r in rows] == [t.id for t in tasks]
+                assert row_next == orm_next
+                seen += [r.id for r in rows]
+                if row_next is None:
+                    break
+                cursors = (orm_next, row_next)
+            assert len(seen) == 5
