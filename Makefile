@@ -8,7 +8,7 @@ export WORKITEMS_TEST_DATABASE_URL
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search bench-notify clean
+.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search train-extractor clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
@@ -38,18 +38,18 @@ chromium: ## install Debian's chromium for the browser tests when missing (needs
 	else echo "no $(CHROMIUM) and no root to install it: the browser tests will skip"; fi
 
 test: $(VENV)/.installed-dev chromium ## install the dev dependencies and chromium, then ruff, mypy, import contracts and pytest
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench training
+	$(BIN)/ruff format --check src tests bench training
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 -q
 
 lint: $(VENV)/.installed-dev ## ruff only
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench training
 
 format: $(VENV)/.installed-dev ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench training
+	$(BIN)/ruff format src tests bench training
 
 typecheck: $(VENV)/.installed-dev ## mypy --strict only
 	$(BIN)/mypy
@@ -66,11 +66,11 @@ bench-staging: $(VENV)/.installed-dev ## staging and approval throughput, duplic
 bench-extraction: $(VENV)/.installed-dev ## action-item quality on ../shared/evalset, and words/s
 	$(BIN)/python bench/extraction.py
 
+train-extractor: $(VENV)/.installed-dev ## refit the extractor's weights (training/extractor/meetings + ../shared/evalset/ami/dev)
+	$(BIN)/python training/extractor/train.py
+
 bench-search: $(VENV)/.installed-dev ## search and dashboard latency at 1M tasks, SQLite and PostgreSQL
 	$(BIN)/python bench/search.py --both
-
-bench-notify: $(VENV)/.installed-dev ## webhook deliveries per second and commit-to-receipt latency, SQLite and PostgreSQL
-	$(BIN)/python bench/notify.py --both
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -198,7 +198,9 @@ class TestExtract:
             "priority",
             "commitment",
             "confidence",
+            "warnings",
             "evidence",
+            "context",
         }
         assert (item["owner"], item["owner_user"], item["due"]) == (
             "Bob",
@@ -206,6 +208,29 @@ class TestExtract:
             "2026-11-27",
         )
         assert set(item["evidence"][0]) == {"utterance_index", "speaker", "start", "quote"}
+        assert "trace" not in item
+
+    def test_explain_adds_a_trace(self, tmp_path: Path) -> None:
+        meeting = tmp_path / "sync.txt"
+        meeting.write_text("Bob: I'll send the Q3 deck to finance by Friday.\nAlice: Thanks.\n")
+        result = CliRunner().invoke(app, ["extract", str(meeting), "--explain"])
+        assert result.exit_code == 0, result.output
+        [item] = json.loads(result.stdout)["candidates"]
+        assert item["trace"]["seeds"][0]["cue"] == "self_fut"
+
+    def test_extract_does_not_import_the_web_stack(self) -> None:
+        import subprocess
+        import sys
+
+        code = (
+            "import sys; from workitems.cli import app; "
+            "print(sorted(m for m in ('fastapi', 'starlette', 'jinja2', 'uvicorn', "
+            "'workitems.app', 'workitems.web') if m in sys.modules))"
+        )
+        done = subprocess.run(  # noqa: S603 (this interpreter, a fixed snippet)
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert done.stdout.strip() == "[]", done.stderr
 
     def test_malformed_transcript_names_the_line(self, tmp_path: Path) -> None:
         bad = tmp_path / "bad.srt"

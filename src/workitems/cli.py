@@ -259,6 +259,9 @@ def extract(
             help="JSON list of {name, role?, email?, aliases?}.",
         ),
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add a trace: the cues, flags and features.")
+    ] = False,
 ) -> None:
     """Print the action items found in a transcript as JSON; touches no database.
 
@@ -276,6 +279,7 @@ def extract(
         utterances,
         meeting_date=meeting_date.date() if meeting_date else None,
         participants=people,
+        explain=explain,
     )
     typer.echo(json.dumps({"candidates": [item_to_json(item) for item in items]}, indent=2))
 

@@ -37,6 +37,11 @@ class TestTitleWarning:
             ("Marketing budget discussion", "title_not_outcome"),
             ("The new onboarding documentation", "title_not_outcome"),
             ("Q3 vendor contract negotiation", "title_not_outcome"),
+            # The vague titles: a verb whose only object is a pronoun.
+            ("Do it", "title_vague"),
+            ("Get that done", "title_vague"),
+            ("Take care of that", "title_vague"),
+            ("Send them over", "title_vague"),
         ],
     )
     def test_weak_titles_flagged(self, title: str, code: str) -> None:

@@ -38,6 +38,25 @@ class TestFindDue:
             ("on March 20", MONDAY, date(2025, 3, 20), "on March 20"),
             ("the 2nd of January", MONDAY, date(2026, 1, 2), "the 2nd of January"),
             ("due 2025-06-30", MONDAY, date(2025, 6, 30), "due 2025-06-30"),
+            # The phrases: "by end of day Friday" is that Friday, not the meeting day.
+            ("by end of day Friday", MONDAY, FRIDAY, "by end of day Friday"),
+            ("EOD Friday", MONDAY, FRIDAY, "EOD Friday"),
+            ("tomorrow morning", MONDAY, date(2025, 3, 4), "tomorrow morning"),
+            ("next Tuesday", MONDAY, date(2025, 3, 11), "next Tuesday"),
+            ("end of the month", MONDAY, date(2025, 3, 31), "end of the month"),
+            ("Monday the 3rd", date(2025, 2, 26), date(2025, 3, 3), "Monday the 3rd"),
+            ("by the twenty fifth", MONDAY, date(2025, 3, 25), "by the twenty fifth"),
+            (
+                "before the eighteenth of March",
+                MONDAY,
+                date(2025, 3, 18),
+                "before the eighteenth of March",
+            ),
+            ("by the end of April", MONDAY, date(2025, 4, 30), "by the end of April"),
+            ("Thursday afternoon", MONDAY, date(2025, 3, 6), "Thursday afternoon"),
+            ("right after this call", MONDAY, MONDAY, "right after this call"),
+            ("early next week", FRIDAY, date(2025, 3, 10), "early next week"),
+            ("before the weekend", MONDAY, FRIDAY, "before the weekend"),
         ],
     )
     def test_resolves_against_the_meeting_date(
@@ -50,6 +69,10 @@ class TestFindDue:
         [
             ("before the next meeting", "before the next meeting"),
             ("for next time", "for next time"),
+            ("Please do it ASAP.", "ASAP"),
+            ("we need it in Q1", "in Q1"),
+            ("before the offsite", "before the offsite"),
+            ("by next sprint", "by next sprint"),
         ],
     )
     def test_unknowable_dates_keep_the_phrase(self, text: str, phrase: str) -> None:
@@ -61,7 +84,7 @@ class TestFindDue:
             "Friday's demo went well.",
             "Today's agenda is short.",
             "We sold two weeks of stock.",
-            "Please do it ASAP.",
+            "On second thought, no.",
             "I like the 15th design better.",
         ],
     )

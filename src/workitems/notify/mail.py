@@ -126,7 +126,7 @@ def _document(fragments: Sequence[str], footer: str) -> str:
 
 
 def _footer(links: Links, topic: MailTopic) -> tuple[str, str]:
-    prefs = links.to("/account/email")
+    prefs = links.to("/account")
     text = f"You get these emails because of your preferences: {prefs}"
     html_ = f'You get these emails because of your <a href="{html.escape(prefs)}">preferences</a>.'
     unsubscribe = links.unsubscribe(topic)
@@ -138,8 +138,7 @@ def _footer(links: Links, topic: MailTopic) -> tuple[str, str]:
 
 def _task_line(task: dict[str, Any]) -> str:
     due = f" (due {task['due_date']})" if task.get("due_date") else ""
-    note = f" ({task['note']})" if task.get("note") else ""
-    return f"{task['key']}: {task['title']}{due}{note}"
+    return f"{task['key']}: {task['title']}{due}"
 
 
 def task_mail(topic: MailTopic, data: dict[str, Any], links: Links) -> Mail:

@@ -20,9 +20,7 @@ from workitems.errors import (
     ValidationError,
     WorkitemsError,
 )
-from workitems.notify.enums import EventType
 from workitems.staging import repository
-from workitems.staging.emit import emit_candidates
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
@@ -71,7 +69,6 @@ def approve_candidate(
     _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
     candidate.task_id = task.id
     session.flush()
-    emit_candidates(session, EventType.candidate_approved, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -88,7 +85,6 @@ def reject_candidate(
     candidate = _lock_reviewable(session, candidate_id, expected_version)
     _review(session, candidate, ReviewState.rejected, actor_id=actor_id, reason=reason.strip())
     session.flush()
-    emit_candidates(session, EventType.candidate_rejected, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -109,7 +105,6 @@ def mark_duplicate(
     _review(session, candidate, ReviewState.duplicate, actor_id=actor_id, reason=reason)
     candidate.task_id = task.id
     session.flush()
-    emit_candidates(session, EventType.candidate_merged, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -200,7 +195,6 @@ def _approve_batch(
         _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
         candidate.task_id = task.id
     session.flush()
-    emit_candidates(session, EventType.candidate_approved, ready, actor_id=actor_id)
     return outcomes
 
 

@@ -39,6 +39,10 @@ class CandidateIn(_Input):
     title: Title
     description: Description = ""
     assignee: AssigneeInput | None = None
+    assignee_heard: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="The owner's name as heard in the meeting, when `assignee` is an email or id.",
+    )
     due: date | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
     due_phrase: Annotated[str, StringConstraints(max_length=200)] | None = None
     priority: Priority = Priority.none

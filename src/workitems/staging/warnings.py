@@ -35,6 +35,11 @@ ACTION_VERBS = frozenset(
     walk watch write
     """.split()  # noqa: SIM905 (a word list reads better as prose than as 250 quoted strings)
 )
+#: A title whose only object is one of these ("Do it", "Get that done") names no work.
+_VAGUE_OBJECTS = frozenset(
+    "it that this them those these something stuff things everything one".split()  # noqa: SIM905
+)
+_PARTICLES = frozenset("the a an up out over on off back care of done ready".split())  # noqa: SIM905
 _NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism")
 _VERB_ENDINGS = ("ise", "ize", "ify", "ate")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -59,6 +64,13 @@ class ReviewWarning:
 
 def title_warning(title: str) -> ReviewWarning | None:
     words = _WORD.findall(title)
+    named = [w.lower() for w in words[1:] if w.lower() not in _PARTICLES]
+    if named and all(word in _VAGUE_OBJECTS for word in named):
+        return ReviewWarning(
+            "title_vague",
+            f"'{title}' does not say what the work is on; name the object "
+            '("Send the signed contract to legal").',
+        )
     if len(words) < MIN_TITLE_WORDS:
         return ReviewWarning(
             "title_too_short",

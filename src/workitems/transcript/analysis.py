@@ -11,8 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workitems.errors import NotFoundError
-from workitems.notify import outbox
-from workitems.notify.enums import EventType
 from workitems.staging.enums import CandidateSource
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, Evidence
@@ -26,7 +24,6 @@ from workitems.transcript.extract import (
 )
 from workitems.transcript.formats import Utterance
 from workitems.transcript.models import Transcript
-from workitems.transcript.schemas import TranscriptOut
 
 
 def analyze_transcript(
@@ -57,12 +54,7 @@ def analyze_transcript(
         atomic=True,
         source=CandidateSource.transcript,
     )
-    candidates = [r.candidate for r in results if r.candidate is not None]
-    data = TranscriptOut.of(transcript).model_dump(mode="json")
-    data["actor"] = outbox.actor_ref(session, actor_id)
-    data["candidate_ids"] = [c.id for c in candidates]
-    outbox.emit(session, EventType.transcript_analyzed, data)
-    return transcript, candidates, True
+    return transcript, [r.candidate for r in results if r.candidate is not None], True
 
 
 def extract_from(transcript: Transcript) -> list[ExtractedItem]:
@@ -93,6 +85,7 @@ def _candidate_input(transcript: Transcript, item: ExtractedItem) -> CandidateIn
         title=item.title[:500],
         description=item.description[:20_000],
         assignee=item.owner_user or item.owner,
+        assignee_heard=item.owner[:200] if item.owner else None,
         due=item.due,
         due_phrase=item.due_phrase[:200] if item.due_phrase else None,
         priority=item.priority,

@@ -67,11 +67,44 @@ _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
 )
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
+_SPELLED = (
+    r"(?:(?:twenty|thirty)(?:[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+    r"ninth))?|thirtieth|" + "|".join(reversed(_ORDINALS)) + ")"
+)
+#: A day of the month: "15", "15th", "fifteenth", "twenty fifth".
+_DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_SPELLED})"
 _ORD = r"(?:st|nd|rd|th)?"
 _LEAD = r"(?:(?:by|before|until|till|no later than|on|for|due|within|in|at)\s+)?(?:the\s+)?"
 _NUM = (
     r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
     r"|(?:a\s+)?couple\s+of|(?:a\s+)?few)"
+)
+_PART = r"(?:morning|afternoon|evening|night|lunch(?:time)?|noon|eod|cob)"
+_EOD = (
+    r"(?:eod|e\.o\.d\.?|cob|end\s+of\s+(?:the\s+)?(?:business\s+)?day"
+    r"|close\s+of\s+(?:business|play))"
 )
 
 #: One pattern with a named group per kind of phrase; the first alternative that
@@ -79,24 +112,37 @@ _NUM = (
 _DUE = re.compile(
     rf"""(?ix)\b{_LEAD}(?:
         (?P<iso>(?P<iy>\d{{4}})-(?P<im>\d{{1,2}})-(?P<id>\d{{1,2}}))
-      | (?P<md>(?P<md_m>{_MON})\s+(?P<md_d>\d{{1,2}}){_ORD}\b(?:,?\s+(?P<md_y>\d{{4}}))?)
-      | (?P<dm>(?P<dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>\d{{4}}))?)
+      | (?P<md>(?P<md_m>{_MON})\s+(?:the\s+)?(?P<md_d>{_DAY})\b(?:,?\s+(?P<md_y>\d{{4}}))?)
+      | (?P<dm>(?P<dm_d>{_DAY})\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>\d{{4}}))?)
+      | (?P<eomon>end\s+of\s+(?P<eomon_m>{_MON}))
       | (?P<after>day\s+after\s+tomorrow)
-      | (?P<tomorrow>tomorrow(?:\s+(?:morning|afternoon|evening|night))?)
-      | (?P<today>today(?!')|tonight|this\s+(?:afternoon|evening)|eod|e\.o\.d\.?|cob
-            |end\s+of\s+(?:the\s+)?(?:business\s+)?day|close\s+of\s+(?:business|play))
-      | (?P<eow>eow|end\s+of\s+(?:the\s+|this\s+)?week|this\s+week)
+      | (?P<tomorrow>tomorrow(?:\s+(?:morning|afternoon|evening|night|eod|end\s+of\s+day))?)
+      | (?P<eodwd>{_EOD}\s+(?:on\s+)?(?:this\s+|next\s+)?{_WD.replace("wd", "wd3")})
+      | (?P<wdnth>{_WD.replace("wd", "wd4")},?\s+(?:the\s+)?(?P<wdnth_d>{_DAY})\b)
+      | (?P<wdpart>(?:this\s+|next\s+)?{_WD.replace("wd", "wd5")}\s+{_PART})
+      | (?P<today>today(?!')|tonight|this\s+(?:afternoon|evening|morning)|later\s+today|{_EOD}
+            |(?:right\s+)?after\s+(?:this|the)\s+(?:call|meeting)|end\s+of\s+(?:the\s+)?shift
+            |(?:before|by)\s+(?:five|noon|lunch|service|close|\d{{1,2}}\s*(?:am|pm|o'clock)))
+      | (?P<early>early\s+next\s+week|(?:the\s+)?start\s+of\s+next\s+week
+            |first\s+thing\s+next\s+week)
+      | (?P<eow>eow|end\s+of\s+(?:the\s+|this\s+)?week|this\s+week|the\s+weekend)
       | (?P<nextweek>(?:end\s+of\s+)?next\s+week)
       | (?P<eom>end\s+of\s+(?:the\s+|this\s+)?month|this\s+month)
-      | (?P<nextmonth>(?:end\s+of\s+)?next\s+month)
+      | (?P<nextmonth>(?:end\s+of\s+)?next\s+month(?!'))
       | (?P<eoq>end\s+of\s+(?:the\s+|this\s+)?quarter)
       | (?P<eoy>end\s+of\s+(?:the\s+|this\s+)?year)
       | (?P<span>{_NUM}\s+(?P<unit>day|week|month)s?(?:'\s*time)?)
       | (?P<nextwd>next\s+{_WD})
       | (?P<wday>(?:this\s+|coming\s+|this\s+coming\s+)?{_WD.replace("wd", "wd2")})
-      | (?P<nth>(?P<nth_d>\d{{1,2}})(?:st|nd|rd|th)\b)
-      | (?P<vague>next\s+(?:meeting|time|session|call|sync)|the\s+next\s+(?:meeting|session|call)
-            |our\s+next\s+(?:meeting|session|call)|soon|asap)
+      | (?P<nth>(?P<nth_d>\d{{1,2}}(?:st|nd|rd|th)|{_SPELLED})\b)
+      | (?P<vague>next\s+(?:meeting|time|session|call|sync|sprint)
+            |the\s+next\s+(?:meeting|session|call|sprint)
+            |our\s+next\s+(?:meeting|session|call)|soon|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+possible
+            |(?:end\s+of\s+)?q[1-4]|(?:end\s+of\s+)?(?:the\s+)?(?:first|second|third|fourth)\s+quarter
+            |(?:end\s+of\s+)?(?:the|this)\s+sprint
+            |(?:the|our|your)\s+(?:\w+\s+){{0,2}}(?:offsite|off-site|launch|release|review|demo
+            |board\s+meeting|kickoff|kick-off|retreat|summit|conference|holidays?|break|audit|deadline
+            |trip|event|go-live|cutover|freeze)\b)
     )""",
 )
 #: A bare weekday is only a deadline after a preposition ("by Friday", not "Friday's demo
@@ -104,6 +150,11 @@ _DUE = re.compile(
 _WEEKDAY_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|for|due|no later than|this|coming)\b")
 _SPAN_LEAD = re.compile(r"(?i)^(?:in|within)\b")
 _NTH_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|due)\b")
+_VAGUE_LEAD = re.compile(r"(?i)^(?:by|before|until|till|for|due|at|in)\b")
+#: Vague phrases that are deadlines without a lead word.
+_VAGUE_ALONE = re.compile(
+    r"(?i)^(?:asap|a\.s\.a\.p|as\s+soon|soon|next\s+(?:meeting|time|sprint|session|call|sync))"
+)
 
 
 def find_due(text: str, meeting_date: date | None) -> tuple[date | None, str | None]:
@@ -122,9 +173,11 @@ def _acceptable(match: re.Match[str], phrase: str) -> bool:
         return False
     if match["span"] and not _SPAN_LEAD.match(phrase):
         return False
-    if match["nth"] and not _NTH_LEAD.match(phrase):
+    if match["nth"] and not (
+        _NTH_LEAD.match(phrase) and (match["nth_d"][:1].isdigit() or " the " in f" {phrase} ")
+    ):
         return False
-    return not (match["vague"] and phrase.lower() == "asap")
+    return not (match["vague"] and not (_VAGUE_LEAD.match(phrase) or _VAGUE_ALONE.match(phrase)))
 
 
 def _resolve(match: re.Match[str], anchor: date | None) -> date | None:
@@ -139,10 +192,12 @@ def _resolve(match: re.Match[str], anchor: date | None) -> date | None:
 
 def _relative(match: re.Match[str], anchor: date) -> date | None:
     friday = anchor + timedelta(days=4 - anchor.weekday())
+    monday_next = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7)
     simple = {
         "after": anchor + timedelta(days=2),
         "tomorrow": anchor + timedelta(days=1),
         "today": anchor,
+        "early": monday_next,
         "eow": friday if friday >= anchor else anchor,
         "nextweek": friday + timedelta(days=7),
         "eom": _month_end(anchor.year, anchor.month),
@@ -153,17 +208,40 @@ def _relative(match: re.Match[str], anchor: date) -> date | None:
     for kind, value in simple.items():
         if match[kind]:
             return value
+    if match["eomon"]:
+        month = _month(match["eomon_m"])
+        year = anchor.year + (1 if month < anchor.month else 0)
+        return _month_end(year, month)
     if match["span"]:
         return _span(match, anchor)
     if match["nextwd"]:
-        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(days=7)
-        return monday + timedelta(days=_weekday(match["wd"]))
-    if match["wday"]:
-        ahead = (_weekday(match["wd2"]) - anchor.weekday()) % 7
-        return anchor + timedelta(days=ahead or 7)
+        return monday_next + timedelta(days=_weekday(match["wd"]))
+    for group in ("wd2", "wd3", "wd5"):
+        if match[group]:
+            if "next" in match.group().lower().split():
+                return monday_next + timedelta(days=_weekday(match[group]))
+            ahead = (_weekday(match[group]) - anchor.weekday()) % 7
+            return anchor + timedelta(days=ahead or 7)
+    if match["wdnth"]:
+        return _next_day_of_month(anchor, _day_number(match["wdnth_d"]))
     if match["nth"]:
-        return _next_day_of_month(anchor, int(match["nth_d"]))
+        return _next_day_of_month(anchor, _day_number(match["nth_d"]))
     return None
+
+
+def _day_number(text: str) -> int:
+    """ "15th" -> 15, "fifteenth" -> 15, "twenty fifth" -> 25."""
+    words = re.split(r"[\s-]+", text.lower())
+    if words[0][:1].isdigit():
+        return int(re.sub(r"\D", "", words[0]))
+    tens = {"twenty": 20, "twentieth": 20, "thirty": 30, "thirtieth": 30}
+    total = 0
+    for word in words:
+        if word in tens:
+            total += tens[word]
+        elif word in _ORDINALS:
+            total += _ORDINALS.index(word) + 1
+    return total
 
 
 def _span(match: re.Match[str], anchor: date) -> date:
@@ -190,9 +268,9 @@ def _month(token: str) -> int:
 
 def _month_day(match: re.Match[str], anchor: date | None) -> date | None:
     if match["md"]:
-        month, day, year = _month(match["md_m"]), int(match["md_d"]), match["md_y"]
+        month, day, year = _month(match["md_m"]), _day_number(match["md_d"]), match["md_y"]
     else:
-        month, day, year = _month(match["dm_m"]), int(match["dm_d"]), match["dm_y"]
+        month, day, year = _month(match["dm_m"]), _day_number(match["dm_d"]), match["dm_y"]
     if year:
         return _safe_date(int(year), month, day)
     if anchor is None:

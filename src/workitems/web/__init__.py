@@ -13,11 +13,9 @@ from workitems.web import (
     admin,
     cleanup,
     dashboard,
-    notifications,
     review,
     tasks,
     transcripts,
-    webhooks,
     work,
 )
 from workitems.web.render import STATIC
@@ -25,16 +23,5 @@ from workitems.web.render import STATIC
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (
-        account,
-        work,
-        tasks,
-        review,
-        transcripts,
-        dashboard,
-        cleanup,
-        admin,
-        notifications,
-        webhooks,
-    ):
+    for module in (account, work, tasks, review, transcripts, dashboard, cleanup, admin):
         app.include_router(module.router)

@@ -1,0 +1,338 @@
+"""Stage 5: an item's owner, due date and title.
+
+**Owner**, in order: the person who accepted a request or answered a who-question; the
+speaker of a first-person commitment; the person named as the subject ("Marcus will", "the
+designer is going to", "let's have Tom"); the person addressed by name; for an unnamed
+"you", the next other speaker (a guess, listed with the others nearby as candidates). A
+group ("we should", "someone from legal") has no owner; "someone" gets a warning.
+
+**Due date**: the first deadline phrase in the item's evidence, the clause the title comes
+from first, resolved against the meeting date (:mod:`workitems.transcript.dates`).
+
+**Title**: the verb phrase of the most specific evidence clause, from its verb to the end
+of its object (the deadline, hedges and trailing function words dropped); "it", "that",
+"this", "them" are replaced by what they refer to, found in the linked request or
+question, or in the turns just before. Without an object the item carries
+``title_vague``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from workitems.transcript.dates import find_due
+from workitems.transcript.extract.cues import Cue
+from workitems.transcript.extract.lexicon import (
+    DETERMINERS,
+    ING_E,
+    NP_STOP,
+    PRONOUN_OBJECTS,
+    STOP,
+    VAGUE_OBJECTS,
+    VERBS,
+    wordset,
+)
+from workitems.transcript.extract.linking import Item, Seed, relational
+from workitems.transcript.extract.normalize import Turn
+from workitems.transcript.owners import Mention, Roster, is_ambiguous
+
+_OPEN = frozenset({"deictic", "vague", "no_object", "no_verb"})
+_TITLE_CUT = wordset(
+    "by before until till because so if when unless while since but or then as asap today "
+    "tomorrow tonight eod"
+)
+_TITLE_MAX = 12
+
+
+@dataclass
+class Slots:
+    owner: str | None
+    owner_user: str | None
+    owner_candidates: tuple[str, ...]
+    due: date | None
+    due_phrase: str | None
+    title: str
+    warnings: list[str] = field(default_factory=list)
+    title_seed: Seed | None = None
+
+
+def fill(item: Item, turns: Sequence[Turn], roster: Roster, meeting_date: date | None) -> Slots:
+    owner, owner_user, candidates, owner_warnings = _owner(item, turns, roster)
+    seed = _title_seed(item)
+    title, vague = _title(seed, item, turns)
+    due, phrase = _due(seed, item, turns, meeting_date)
+    warnings = list(owner_warnings)
+    if vague:
+        warnings.append("title_vague")
+    return Slots(owner, owner_user, candidates, due, phrase, title, warnings, seed)
+
+
+# --------------------------------------------------------------------------- owner
+
+
+def _owner(
+    item: Item, turns: Sequence[Turn], roster: Roster
+) -> tuple[str | None, str | None, tuple[str, ...], list[str]]:
+    if item.acceptor is not None:
+        return (*_speaker(turns[item.acceptor].speaker, roster), (), [])
+    seeds = sorted(item.seeds, key=lambda s: -s.probability)
+    for seed in seeds:
+        cue = seed.cue
+        if cue.kind == "self" and "negated" not in cue.flags:
+            return (*_speaker(turns[cue.turn].speaker, roster), (), [])
+    for seed in seeds:
+        cue = seed.cue
+        if cue.kind == "third":
+            if cue.subject is not None:
+                return _mention(cue.subject, roster)
+            if cue.subject_text:
+                return cue.subject_text, None, (), []
+    for seed in seeds:
+        cue = seed.cue
+        if cue.kind == "addressee":
+            if cue.subject is not None:
+                return _mention(cue.subject, roster)
+            named = _named_before(cue, turns, roster)
+            if named is not None:
+                return _mention(named, roster)
+            reply = _next_other(turns, cue.turn)
+            nearby = _nearby(turns, cue.turn)
+            if reply is not None:
+                label, email = _speaker(turns[reply].speaker, roster)
+                return label, email, tuple(s for s in nearby if s != label), []
+            return None, None, nearby, ["owner_unknown"]
+    for seed in seeds:
+        if seed.cue.rule == "someone":
+            return None, None, (), ["no_owner"]
+    for seed in seeds:
+        if seed.cue.subject is not None and seed.cue.kind in ("explicit", "who"):
+            return _mention(seed.cue.subject, roster)
+    for seed in seeds:
+        if seed.cue.kind == "explicit":
+            return (*_speaker(turns[seed.cue.turn].speaker, roster), (), [])
+    return None, None, (), []
+
+
+def _speaker(label: str | None, roster: Roster) -> tuple[str | None, str | None]:
+    if not label:
+        return None, None
+    return label, roster.email_of(label)
+
+
+def _mention(
+    mention: Mention, roster: Roster
+) -> tuple[str | None, str | None, tuple[str, ...], list[str]]:
+    matches = mention.matches
+    if not matches:
+        return mention.text, None, (), []
+    if is_ambiguous(matches) or mention.plural:
+        return None, None, tuple(m.name for m in matches), ["owner_ambiguous"]
+    best = matches[0]
+    return roster.label_of(best.name), best.email, (), []
+
+
+def _named_before(cue: Cue, turns: Sequence[Turn], roster: Roster) -> Mention | None:
+    """A name said just before in the same turn ("Arjun," then "can you ...")."""
+    turn = turns[cue.turn]
+    for clause in reversed(turn.clauses[: cue.clause.index]):
+        mentions = roster.mentions(clause.cased_text())
+        if mentions and len(clause.words) <= 4:
+            return mentions[-1]
+        break
+    return None
+
+
+def _next_other(turns: Sequence[Turn], position: int) -> int | None:
+    speaker = turns[position].speaker
+    for j in range(position + 1, min(position + 4, len(turns))):
+        if turns[j].speaker and turns[j].speaker != speaker:
+            return j
+    for j in range(position - 1, max(-1, position - 6), -1):
+        if turns[j].speaker and turns[j].speaker != speaker:
+            return j
+    return None
+
+
+def _nearby(turns: Sequence[Turn], position: int) -> tuple[str, ...]:
+    speaker = turns[position].speaker
+    ranked: list[str] = []
+    for offset in (1, -1, 2, -2, 3, -3):
+        j = position + offset
+        if 0 <= j < len(turns):
+            other = turns[j].speaker
+            if other and other != speaker and other not in ranked:
+                ranked.append(other)
+    return tuple(ranked)
+
+
+# --------------------------------------------------------------------------- due
+
+
+def _due(
+    seed: Seed | None, item: Item, turns: Sequence[Turn], meeting_date: date | None
+) -> tuple[date | None, str | None]:
+    order: list[int] = []
+    if seed is not None:
+        order.append(seed.cue.turn)
+    order.extend(t for t in item.turns if t not in order)
+    for position in order:
+        due, phrase = find_due(turns[position].utterance.text, meeting_date)
+        if phrase is not None:
+            return due, phrase
+    return None, None
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _title_seed(item: Item) -> Seed | None:
+    usable = [s for s in item.seeds if s.cue.verb_at >= 0 and "negated" not in s.cue.flags]
+    if not usable:
+        return None
+
+    def rank(seed: Seed) -> tuple[int, int, int, float]:
+        flags = seed.cue.flags
+        specific = not (flags & _OPEN)
+        verb = seed.cue.verb in VERBS and seed.cue.verb not in ("have", "do", "get", "take")
+        return (int(specific), int(relational(seed.cue)), int(verb), seed.probability)
+
+    return max(usable, key=rank)
+
+
+def _title(seed: Seed | None, item: Item, turns: Sequence[Turn]) -> tuple[str, bool]:
+    if seed is None:
+        return "Follow up on the discussion", True
+    cue = seed.cue
+    words = cue.predicate()
+    cased = cue.predicate_cased()
+    end = len(words)
+    for position, word in enumerate(words):
+        if position > 0 and word in _TITLE_CUT:
+            end = position
+            break
+    if cue.due_phrase:
+        phrase = cue.due_phrase.lower().split()
+        for position in range(1, end):
+            if words[position : position + len(phrase)] == phrase:
+                end = position
+                break
+    words, cased = words[:end], cased[:end]
+    while len(words) > 1 and (words[-1] in STOP or words[-1] in NP_STOP):
+        words, cased = words[:-1], cased[:-1]
+    verb = _base_form(cased[0]) if cased else ""
+    body = list(cased[1:_TITLE_MAX])
+    body_low = list(words[1:_TITLE_MAX])
+    vague = False
+    object_at = next(
+        (i for i, w in enumerate(body_low) if w not in ("the", "a", "an", "up", "out", "back")),
+        None,
+    )
+    if object_at is None or body_low[object_at] in PRONOUN_OBJECTS | VAGUE_OBJECTS:
+        antecedent = _antecedent(cue, item, turns)
+        if antecedent:
+            antecedent = [w.lower() if w.lower() in DETERMINERS else w for w in antecedent]
+            if object_at is None:
+                body = [*body, *antecedent]
+            else:
+                body = [*body[:object_at], *antecedent, *body[object_at + 1 :]]
+        else:
+            vague = True
+    if relational(cue) and not vague:
+        complement = _antecedent(cue, item, turns, within_item=True)
+        if complement:
+            body = [*body, "of", *complement]
+    if cue.kind == "self":
+        body = [
+            {"my": "their", "myself": "themselves", "me": "them"}.get(w.lower(), w) for w in body
+        ]
+    title = " ".join([verb, *body]).strip()
+    if not title:
+        return "Follow up on the discussion", True
+    return title[0].upper() + title[1:], vague
+
+
+def _antecedent(
+    cue: Cue, item: Item, turns: Sequence[Turn], *, within_item: bool = False
+) -> list[str]:
+    """What "it"/"that" refers to: the object of another seed of the item (the request
+    or question), else the last noun phrase of the turns just before."""
+    for seed in sorted(item.seeds, key=lambda s: -s.probability):
+        other = seed.cue
+        if other is cue or other.flags & _OPEN or other.verb_at < 0:
+            continue
+        phrase = noun_phrase(
+            other.clause.words[other.verb_at + 1 :], other.clause.cased[other.verb_at + 1 :]
+        )
+        if phrase:
+            return phrase
+    if within_item:
+        return []
+    for position in range(cue.turn, max(-1, cue.turn - 4), -1):
+        turn = turns[position]
+        clauses = turn.clauses if position != cue.turn else turn.clauses[: cue.clause.index]
+        for clause in reversed(clauses):
+            phrase = last_noun_phrase(clause.words, clause.cased)
+            if phrase:
+                return phrase
+    return []
+
+
+def noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
+    """The first noun phrase: optional determiner, then words up to a boundary."""
+    start = 0
+    while start < len(words) and words[start] in (
+        "up",
+        "out",
+        "back",
+        "on",
+        "over",
+        "to",
+        "with",
+        "at",
+        "into",
+    ):
+        start += 1
+    if start < len(words) and words[start] in PRONOUN_OBJECTS | VAGUE_OBJECTS:
+        return []
+    out: list[str] = []
+    for position in range(start, len(words)):
+        word = words[position]
+        if word in NP_STOP and out:
+            break
+        if word in NP_STOP:
+            continue
+        out.append(cased[position])
+        if len(out) >= 5:
+            break
+    content = [w for w in out if w.lower() not in STOP and w.lower() not in DETERMINERS]
+    return out if content else []
+
+
+def last_noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
+    """The last determiner-led noun phrase of a clause ("the contract")."""
+    for position in range(len(words) - 1, -1, -1):
+        if words[position] in DETERMINERS - PRONOUN_OBJECTS or words[position] in (
+            "the",
+            "a",
+            "an",
+        ):
+            phrase = noun_phrase(words[position:], cased[position:])
+            if phrase and len(phrase) > 1:
+                return phrase
+    return []
+
+
+def _base_form(word: str) -> str:
+    low = word.lower()
+    if low in VERBS:
+        return low
+    if low.endswith("ing") and len(low) > 5:
+        stem = low[:-3]
+        if stem in ING_E:
+            return stem + "e"
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            return stem[:-1]
+        return stem
+    if low.endswith("s") and low[:-1] in VERBS:
+        return low[:-1]
+    return low

@@ -1,0 +1,337 @@
+"""Fit the extractor's scorer and write ``src/workitems/transcript/extract/weights.json``.
+
+Usage: ``python training/extractor/train.py [--evalset PATH] [--check] [--out PATH]``
+(``make train-extractor``). Deterministic: the same inputs give the same file, byte for
+byte (a fixed sample order, a fixed number of passes, weights rounded to 4 decimals), so
+``--check`` (and the test suite) can tell whether the shipped weights are what training
+produces.
+
+Inputs: the annotated meetings in ``training/extractor/meetings/`` whose gold says
+``"split": "train"`` (the ``heldout`` ones are for ``bench/extraction.py``), and the AMI
+dev meetings in ``../shared/evalset/ami/dev`` when that folder exists (CC BY 4.0; see
+NOTICE). ``../shared/evalset/realistic`` is validation and is never read here.
+
+Model: L2-regularised logistic regression over the seed features
+(:mod:`workitems.transcript.extract.features`), fitted by AdaGrad in pure Python, with
+the long-meeting copies of the features (``L|``, see ``features.py``) in the way of
+feature augmentation (Daumé III, "Frustratingly easy domain adaptation", 2007): what only
+holds in long recorded discussions (AMI's are all long) is learned by those copies and
+does not make short meetings stricter. Word n-gram features are regularised more than the
+linguistic ones. Each length class has its item threshold, chosen on cross-validated
+probabilities (4 folds by meeting): the lowest whose item F1 is within ``NEAR_BEST`` of the
+best.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from workitems.transcript.extract import (  # noqa: E402
+    ParticipantInfo,
+    seed_cues,
+    seed_features,
+    share_coordinated,
+)
+from workitems.transcript.extract.dialogue import turn_acts  # noqa: E402
+from workitems.transcript.extract.features import LONG_MEETING  # noqa: E402
+from workitems.transcript.extract.linking import Seed, link  # noqa: E402
+from workitems.transcript.extract.normalize import build_turns  # noqa: E402
+from workitems.transcript.extract.scorer import sigmoid  # noqa: E402
+from workitems.transcript.formats import parse_transcript  # noqa: E402
+from workitems.transcript.owners import Roster, learn_names  # noqa: E402
+
+MEETINGS = ROOT / "training" / "extractor" / "meetings"
+DEFAULT_EVALSET = ROOT.parent / "shared" / "evalset"
+WEIGHTS = ROOT / "src" / "workitems" / "transcript" / "extract" / "weights.json"
+#: Source files whose behaviour the weights depend on.
+CODE = [
+    ROOT / "training" / "extractor" / "train.py",
+    *sorted((ROOT / "src" / "workitems" / "transcript" / "extract").glob("*.py")),
+    ROOT / "src" / "workitems" / "transcript" / "formats.py",
+    ROOT / "src" / "workitems" / "transcript" / "dates.py",
+    ROOT / "src" / "workitems" / "transcript" / "owners.py",
+]
+EPOCHS = 8
+L2 = 1e-3
+RATE = 0.2
+AMI_WEIGHT = 0.5
+MIN_COUNT = 3
+NGRAM_L2 = 4.0
+THRESHOLDS = [round(0.05 + 0.05 * k, 2) for k in range(18)]
+#: Among thresholds whose item F1 is this close to the best, the lowest wins: a reviewer
+#: rejects an extra candidate faster than they notice and add a missing one.
+NEAR_BEST = 0.005
+FOLDS = 4
+LINK_FLOOR = 0.1
+
+
+@dataclass
+class Meeting:
+    id: str
+    source: str
+    utterances: Any
+    participants: list[ParticipantInfo]
+    gold: dict[str, Any]
+
+
+def digest(paths: Sequence[Path], base: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(base)).encode())
+        h.update(b"\0")
+        h.update(path.read_bytes().replace(b"\r\n", b"\n"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def ami_files(evalset: Path) -> list[Path]:
+    dev = evalset / "ami" / "dev"
+    return sorted(dev.glob("*.json")) if dev.is_dir() else []
+
+
+def meeting_digests() -> dict[str, str]:
+    """Each training meeting's three files, by meeting id (heldout meetings excluded)."""
+    found: dict[str, str] = {}
+    for gold_path in sorted(MEETINGS.glob("*.gold.json")) if MEETINGS.is_dir() else []:
+        gold = json.loads(gold_path.read_text())
+        if gold.get("split", "train") != "train":
+            continue
+        mid = gold_path.name.removesuffix(".gold.json")
+        files = [p for p in MEETINGS.glob(f"{mid}.*") if p.name.split(".")[0] == mid]
+        found[mid] = digest(files, ROOT)
+    return found
+
+
+def input_digests(evalset: Path) -> dict[str, Any]:
+    """What the weights were fitted from: the code that computes the features, each
+    training meeting, and the AMI dev files."""
+    return {
+        "code_sha256": digest(CODE, ROOT),
+        "ami_sha256": digest(ami_files(evalset), evalset) if ami_files(evalset) else "",
+        "meetings": meeting_digests(),
+    }
+
+
+def _people(raw: list[dict[str, Any]]) -> list[ParticipantInfo]:
+    return [
+        ParticipantInfo(
+            name=str(p["name"]),
+            role=p.get("role"),
+            email=p.get("email"),
+            aliases=tuple(p.get("aliases") or ()),
+        )
+        for p in raw
+    ]
+
+
+def own_meetings(split: str) -> Iterator[Meeting]:
+    for gold_path in sorted(MEETINGS.glob("*.gold.json")):
+        gold = json.loads(gold_path.read_text())
+        if gold.get("split", "train") != split:
+            continue
+        mid = gold_path.name.removesuffix(".gold.json")
+        source = MEETINGS / gold["file"]
+        _fmt, utterances = parse_transcript(source.read_text(encoding="utf-8-sig"))
+        people_path = MEETINGS / f"{mid}.participants.json"
+        people = _people(json.loads(people_path.read_text())) if people_path.exists() else []
+        yield Meeting(mid, "own", utterances, people, gold)
+
+
+def ami_meetings(evalset: Path) -> Iterator[Meeting]:
+    dev = evalset / "ami" / "dev"
+    for gold_path in sorted(dev.glob("*.gold.json")):
+        mid = gold_path.name.removesuffix(".gold.json")
+        gold = json.loads(gold_path.read_text())
+        _fmt, utterances = parse_transcript((dev / f"{mid}.transcript.json").read_text())
+        people = _people(json.loads((dev / f"{mid}.participants.json").read_text()))
+        yield Meeting(mid, "ami", utterances, people, gold)
+
+
+@dataclass
+class Prepared:
+    meeting: Meeting
+    turns: Any
+    roster: Roster
+    cues: list[Any]
+    features: list[list[str]]
+    labels: list[int]
+
+
+def prepare(meeting: Meeting) -> Prepared:
+    turns = build_turns(meeting.utterances)
+    learned = learn_names([(u.speaker, u.text) for u in meeting.utterances])
+    roster = Roster(meeting.participants, (u.speaker for u in meeting.utterances), learned)
+    cues = seed_cues(turns, roster)
+    features = seed_features(turns, cues)
+    evidence = {
+        i
+        for item in meeting.gold.get("action_items", [])
+        for i in item["evidence_utterance_indices"]
+    }
+    labels = [int(turns[c.turn].utterance.index in evidence) for c in cues]
+    return Prepared(meeting, turns, roster, cues, features, labels)
+
+
+def rounded(weights: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in sorted(weights.items()) if abs(v) >= 1e-4}
+
+
+def _penalty(name: str) -> float:
+    base = name.removeprefix("L|")
+    return L2 * NGRAM_L2 if base.startswith(("u:", "b:", "nu:", "pu:")) else L2
+
+
+def fit(samples: Sequence[tuple[list[str], int, float]]) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for features, _label, _w in samples:
+        for name in set(features):
+            counts[name] = counts.get(name, 0) + 1
+    keep = {name for name, count in counts.items() if count >= MIN_COUNT}
+    rows = [([f for f in dict.fromkeys(fs) if f in keep], y, w) for fs, y, w in samples]
+    penalties = {name: _penalty(name) for name in keep}
+    weights: dict[str, float] = {}
+    squares: dict[str, float] = {}
+    for _epoch in range(EPOCHS):
+        for features, label, sample_weight in rows:
+            z = sum(weights.get(f, 0.0) for f in features)
+            g = (sigmoid(z) - label) * sample_weight
+            for f in features:
+                w = weights.get(f, 0.0)
+                grad = g + penalties[f] * w
+                s = squares.get(f, 1e-8) + grad * grad
+                squares[f] = s
+                weights[f] = w - RATE * grad / math.sqrt(s)
+    return weights
+
+
+def probabilities(prepared: Prepared, weights: dict[str, float]) -> list[float]:
+    return [sigmoid(sum(weights.get(f, 0.0) for f in fs)) for fs in prepared.features]
+
+
+def item_f1(
+    scored: Sequence[tuple[Prepared, list[float]]], threshold: float, window: int = 1
+) -> float:
+    """Item F1 with the evaluation sets' rule (evidence within ``window`` utterances,
+    one-to-one, first come first served)."""
+    tp = found = gold_n = 0
+    for p, probs in scored:
+        seeds = [Seed(c, q, fs) for c, q, fs in zip(p.cues, probs, p.features, strict=True)]
+        share_coordinated(seeds)
+        items = link(
+            seeds,
+            p.turns,
+            turn_acts(p.turns),
+            threshold=threshold,
+            link_floor=LINK_FLOOR,
+            label=p.roster.label_of,
+        )
+        gold = [
+            set(g["evidence_utterance_indices"]) for g in p.meeting.gold.get("action_items", [])
+        ]
+        used: set[int] = set()
+        for item in items:
+            ev = {p.turns[t].utterance.index for t in item.turns}
+            for k, g in enumerate(gold):
+                if k not in used and any(abs(a - b) <= window for a in ev for b in g):
+                    used.add(k)
+                    tp += 1
+                    break
+        found += len(items)
+        gold_n += len(gold)
+    precision = tp / found if found else 0.0
+    recall = tp / gold_n if gold_n else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def samples_of(prepared: Sequence[Prepared]) -> list[tuple[list[str], int, float]]:
+    samples: list[tuple[list[str], int, float]] = []
+    for p in prepared:
+        weight = AMI_WEIGHT if p.meeting.source == "ami" else 1.0
+        samples.extend((f, y, weight) for f, y in zip(p.features, p.labels, strict=True))
+    return samples
+
+
+def cross_validated(prepared: Sequence[Prepared]) -> list[tuple[Prepared, list[float]]]:
+    """Every meeting scored by a model fitted without it (``FOLDS`` folds by position), so
+    the thresholds are chosen on probabilities like those of unseen meetings."""
+    scored: list[tuple[Prepared, list[float]]] = []
+    for fold in range(FOLDS):
+        held = [p for k, p in enumerate(prepared) if k % FOLDS == fold]
+        weights = fit(samples_of([p for k, p in enumerate(prepared) if k % FOLDS != fold]))
+        scored.extend((p, probabilities(p, weights)) for p in held)
+    return scored
+
+
+def train(evalset: Path) -> dict[str, Any]:
+    own = [prepare(m) for m in own_meetings("train")]
+    ami = [prepare(m) for m in ami_meetings(evalset)] if ami_files(evalset) else []
+    samples = samples_of(own + ami)
+    weights = rounded(fit(samples))
+    scored = cross_validated(own + ami)
+    short = [(p, q) for p, q in scored if len(p.turns) < LONG_MEETING]
+    long = [(p, q) for p, q in scored if len(p.turns) >= LONG_MEETING]
+    threshold = _best_threshold(short, window=1)
+    threshold_long = _best_threshold(long, window=2) if long else threshold
+    return {
+        "about": "Scorer weights for workitems.transcript.extract, written by make "
+        "train-extractor; partly learned from the AMI Meeting Corpus (CC BY 4.0, see NOTICE).",
+        "threshold": threshold,
+        "threshold_long": threshold_long,
+        "link_floor": LINK_FLOOR,
+        "trained_on": {
+            "own_meetings": len(own),
+            "ami_meetings": len(ami),
+            "samples": len(samples),
+            "positives": sum(y for _f, y, _w in samples),
+        },
+        **input_digests(evalset),
+        "weights": weights,
+    }
+
+
+def _best_threshold(scored: Sequence[tuple[Prepared, list[float]]], window: int) -> float:
+    f1 = {t: round(item_f1(scored, t, window), 4) for t in THRESHOLDS}
+    best = max(f1.values())
+    return min(t for t, value in f1.items() if value >= best - NEAR_BEST)
+
+
+def render(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--evalset", type=Path, default=DEFAULT_EVALSET)
+    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file differs")
+    args = parser.parse_args(argv)
+    if not (args.evalset / "ami" / "dev").is_dir():
+        print(f"skipped: {args.evalset}/ami/dev is absent (the shipped weights are fitted on it)")
+        return 0
+    text = render(train(args.evalset))
+    if args.check:
+        same = args.out.read_text() == text
+        print("weights are what training produces" if same else "weights differ from training")
+        return 0 if same else 1
+    args.out.write_text(text)
+    data = json.loads(text)
+    print(
+        f"wrote {args.out} ({len(data['weights'])} weights, threshold {data['threshold']}, "
+        f"{data['trained_on']})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
