@@ -91,6 +91,15 @@ class UnavailableError(WorkitemsError):
 
 
 class QueryTooExpensiveError(WorkitemsError):
-    """A search ran past its time budget and was stopped, so it cannot hold a worker."""
+    """A search ran past its time budget and was stopped, so it cannot hold a worker.
+
+    Every engine raises it with the same advice, so the message lives here."""
 
     title = "Query too expensive"
+
+    def __init__(self, timeout_ms: int) -> None:
+        super().__init__(
+            f"The search ran past its {timeout_ms} ms budget and was stopped; narrow it with "
+            "filters (status:, assignee:, label:, updated:<30d) or more specific words.",
+            timeout_ms=timeout_ms,
+        )

@@ -1,4 +1,4 @@
-"""What every full-text engine provides; ``engine_for`` picks the session's.
+"""What every full-text engine provides (``engines.py`` picks the session's).
 
 The index itself is kept by database triggers (see the ``search_index`` migration), so it is
 updated in the same transaction as every write, whichever code path writes: the API, the
@@ -62,13 +62,3 @@ class TextSearch(Protocol):
     def guard(self, session: Session, timeout_ms: int) -> AbstractContextManager[None]:
         """Stop any statement run inside that takes longer than ``timeout_ms``, raising
         ``QueryTooExpensiveError``."""
-
-
-def engine_for(session: Session) -> TextSearch:
-    if session.get_bind().dialect.name == "sqlite":
-        from workitems.search.sqlite import SqliteSearch
-
-        return SqliteSearch()
-    from workitems.search.postgres import PostgresSearch
-
-    return PostgresSearch()

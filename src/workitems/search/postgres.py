@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, Float, Select, bindparam, func, literal_co
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from workitems.errors import QueryTooExpensiveError
 from workitems.search.interface import Recent
 from workitems.search.query import TextTerm
-from workitems.search.sqlite import too_expensive
 from workitems.task import repository
 from workitems.task.models import Task
 from workitems.task.repository import Plan
@@ -145,7 +145,7 @@ class PostgresSearch:
         except OperationalError as exc:
             savepoint.rollback()
             if getattr(exc.orig, "sqlstate", None) == QUERY_CANCELED:
-                raise too_expensive(timeout_ms) from None
+                raise QueryTooExpensiveError(timeout_ms) from None
             raise
         except BaseException:
             savepoint.rollback()  # a bad cursor, say: leave no budget behind

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from workitems.clock import utc_now
 from workitems.errors import ValidationError
 from workitems.search import filters
-from workitems.search.interface import Recent, engine_for
+from workitems.search.engines import engine_for
+from workitems.search.interface import Recent
 from workitems.search.query import ParsedQuery, parse
 from workitems.task import repository
 from workitems.task.models import Task

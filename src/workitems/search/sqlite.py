@@ -137,15 +137,7 @@ class SqliteSearch:
             yield
         except OperationalError as exc:
             if isinstance(exc.orig, sqlite3.OperationalError) and "interrupted" in str(exc.orig):
-                raise too_expensive(timeout_ms) from None
+                raise QueryTooExpensiveError(timeout_ms) from None
             raise
         finally:
             raw.set_progress_handler(None, 0)
-
-
-def too_expensive(timeout_ms: int) -> QueryTooExpensiveError:
-    return QueryTooExpensiveError(
-        f"The search ran past its {timeout_ms} ms budget and was stopped; narrow it with "
-        "filters (status:, assignee:, label:, updated:<30d) or more specific words.",
-        timeout_ms=timeout_ms,
-    )
