@@ -16,6 +16,7 @@ from workitems.staging.models import Candidate
 from workitems.staging.repository import waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
+from workitems.task.repository import overdue as overdue_rule
 from workitems.task.repository import status_in
 from workitems.task.status import ACTIVE_STATUSES
 from workitems.user.models import User
@@ -100,7 +101,7 @@ def _active_counts(
     """One pass over the active tasks, grouped by status, priority and owner, with the
     overdue and due-this-week counts alongside: the covering index ``ix_tasks_dashboard``
     answers it without reading a table row."""
-    late = func.sum(case((Task.due_date < today, 1), else_=0))
+    late = func.sum(case((overdue_rule(today), 1), else_=0))
     due_soon = func.sum(case((and_(Task.due_date >= today, Task.due_date <= week_end), 1), else_=0))
     rows = session.execute(
         select(Task.status, Task.priority, Task.assignee_id, func.count(), late, due_soon)

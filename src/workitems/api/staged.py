@@ -34,7 +34,6 @@ from workitems.staging.schemas import (
     ReviewResult,
     SnoozeIn,
 )
-from workitems.task.models import KEY_PREFIX
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
@@ -185,7 +184,7 @@ def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Resp
                 ReviewItem(
                     id=candidate_id,
                     status=outcome.state.value,
-                    task_key=f"{KEY_PREFIX}{outcome.task_id}" if outcome.task_id else None,
+                    task_key=outcome.task_key,
                 )
             )
     return json_response(ReviewResult(results=items))

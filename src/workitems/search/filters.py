@@ -16,7 +16,7 @@ from workitems.errors import ValidationError
 from workitems.search.query import Field, Filter, Op, ParsedQuery, QuerySyntaxError, parse_when
 from workitems.task.enums import Priority, TaskSource, TaskStatus
 from workitems.task.models import Task, TaskLabel
-from workitems.task.repository import status_in
+from workitems.task.repository import overdue, status_in
 from workitems.task.status import ACTIVE_STATUSES, FINAL_STATUSES
 from workitems.user.resolve import resolve_person
 
@@ -173,7 +173,7 @@ def _due(_s: Session, f: Filter, ctx: Context) -> ColumnElement[bool]:
 
 
 def _overdue_condition(ctx: Context) -> ColumnElement[bool]:
-    return and_(Task.due_date < ctx.today, status_in(ACTIVE_STATUSES))
+    return overdue(ctx.today)
 
 
 def _overdue(_s: Session, f: Filter, ctx: Context) -> ColumnElement[bool]:

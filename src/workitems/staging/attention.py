@@ -34,7 +34,7 @@ from workitems.staging.warnings import (
     duplicate_warning,
 )
 from workitems.task import repository as task_repository
-from workitems.task.models import KEY_PREFIX
+from workitems.task.models import task_key
 from workitems.task.status import ACTIVE_STATUSES
 from workitems.user import repository as users_repository
 from workitems.user.models import User
@@ -188,7 +188,7 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
                         {
                             "kind": "task",
                             "id": task_id,
-                            "key": f"{KEY_PREFIX}{task_id}",
+                            "key": task_key(task_id),
                             "title": real_titles[task_id],
                             "score": round(score, 1),
                         }

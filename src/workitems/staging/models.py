@@ -8,6 +8,7 @@ from workitems.clock import utc_now
 from workitems.db import Base, str_enum
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.task.enums import Priority
+from workitems.task.models import task_key
 from workitems.user.models import User
 
 
@@ -58,3 +59,8 @@ class Candidate(Base):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id], lazy="joined")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def task_key(self) -> str | None:
+        """The key of the task this candidate became or was merged into."""
+        return None if self.task_id is None else task_key(self.task_id)

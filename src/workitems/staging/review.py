@@ -26,7 +26,6 @@ from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
 from workitems.staging.service import apply_changes, get_candidate
 from workitems.task.enums import TaskSource
-from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import add_comment, create_tasks, get_task
 from workitems.user.models import User
@@ -236,7 +235,7 @@ def _lock_reviewable(
 
 def _check_reviewable(candidate: Candidate) -> None:
     if candidate.state == ReviewState.approved:
-        key = f"{KEY_PREFIX}{candidate.task_id}"
+        key = candidate.task_key
         raise ConflictError(
             f"Candidate {candidate.id} was already approved as {key}.",
             task_id=candidate.task_id,

@@ -11,7 +11,6 @@ from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.warnings import ReviewWarning
 from workitems.task.enums import Priority
-from workitems.task.models import KEY_PREFIX
 from workitems.task.schemas import Description, Label, Title
 from workitems.user.schemas import UserRef
 
@@ -182,7 +181,7 @@ class CandidateOut(BaseModel):
             reviewed_at=candidate.reviewed_at,
             reason=candidate.reason,
             task_id=candidate.task_id,
-            task_key=f"{KEY_PREFIX}{candidate.task_id}" if candidate.task_id else None,
+            task_key=candidate.task_key,
             created_at=candidate.created_at,
             updated_at=candidate.updated_at,
             version=candidate.version,

@@ -7,9 +7,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workitems.clock import utc_now
 from workitems.db import Base, str_enum
 from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
+from workitems.task.status import is_overdue
 from workitems.user.models import User
 
 KEY_PREFIX = "WI-"
+
+
+def task_key(task_id: int) -> str:
+    """What people call task 42: ``WI-42``."""
+    return f"{KEY_PREFIX}{task_id}"
+
 
 #: The active statuses as SQL, exactly as ``repository.status_in`` writes them, so both
 #: databases can prove a query of active work may use a partial index.
@@ -76,7 +83,10 @@ class Task(Base):
 
     @property
     def key(self) -> str:
-        return f"{KEY_PREFIX}{self.id}"
+        return task_key(self.id)
+
+    def is_overdue(self, today: date) -> bool:
+        return is_overdue(self.due_date, self.status, today)
 
     @property
     def labels(self) -> list[str]:

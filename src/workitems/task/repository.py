@@ -39,8 +39,8 @@ from sqlalchemy.orm import Session, aliased
 from workitems.bounds import parse_id
 from workitems.errors import ValidationError
 from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskSource, TaskStatus
-from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel
-from workitems.task.status import ACTIVE_STATUSES
+from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel, task_key
+from workitems.task.status import ACTIVE_STATUSES, is_overdue
 from workitems.user.models import User
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -140,7 +140,10 @@ class TaskRow:
 
     @property
     def key(self) -> str:
-        return f"{KEY_PREFIX}{self.id}"
+        return task_key(self.id)
+
+    def is_overdue(self, today: date) -> bool:
+        return is_overdue(self.due_date, self.status, today)
 
 
 _ROW_COLUMNS = (
@@ -372,10 +375,15 @@ def _filtered(query: Select[Any], filters: TaskFilters) -> Select[Any]:
     if filters.due_after is not None:
         query = query.where(Task.due_date > filters.due_after)
     if filters.overdue_on is not None:
-        query = query.where(Task.due_date < filters.overdue_on).where(status_in(ACTIVE_STATUSES))
+        query = query.where(overdue(filters.overdue_on))
     if filters.updated_since is not None:
         query = query.where(Task.updated_at >= filters.updated_since)
     return query
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """``Task.is_overdue(today)`` in SQL: past its due date and still active."""
+    return and_(Task.due_date < today, status_in(ACTIVE_STATUSES))
 
 
 def status_in(statuses: frozenset[TaskStatus]) -> ColumnElement[bool]:

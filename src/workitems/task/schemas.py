@@ -10,7 +10,6 @@ from workitems.clock import utc_today
 from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import Comment, Task, TaskEvent
 from workitems.task.repository import PersonRef, TaskRow
-from workitems.task.status import ACTIVE_STATUSES
 from workitems.user.schemas import UserRef
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -124,9 +123,7 @@ class TaskOut(BaseModel):
             priority=task.priority,
             assignee=UserRef.of(task.assignee) if task.assignee else None,
             due_date=task.due_date,
-            overdue=task.due_date is not None
-            and task.due_date < today
-            and task.status in ACTIVE_STATUSES,
+            overdue=task.is_overdue(today),
             labels=task.labels,
             source=task.source,
             created_by=UserRef.of(task.created_by) if task.created_by else None,
@@ -153,9 +150,7 @@ class TaskOut(BaseModel):
             priority=row.priority,
             assignee=_user_ref(row.assignee),
             due_date=row.due_date,
-            overdue=row.due_date is not None
-            and row.due_date < today
-            and row.status in ACTIVE_STATUSES,
+            overdue=row.is_overdue(today),
             labels=row.labels,
             source=row.source,
             created_by=_user_ref(row.created_by),

@@ -4,6 +4,8 @@ Kept free of the database so every rule has a table-driven test
 (``tests/task/test_status.py``).
 """
 
+from datetime import date
+
 from workitems.errors import InvalidTransitionError, TaskClosedError, ValidationError
 from workitems.task.enums import TaskStatus
 
@@ -88,3 +90,9 @@ def check_assignee_removal(current: TaskStatus) -> None:
             "A task in progress needs an owner; reassign it instead of unassigning.",
             field="assignee",
         )
+
+
+def is_overdue(due_date: date | None, status: TaskStatus, today: date) -> bool:
+    """Past its due date and still active. ``Task.is_overdue`` and ``TaskRow.is_overdue``
+    ask this; ``repository.overdue(today)`` is the same rule in SQL."""
+    return due_date is not None and due_date < today and status in ACTIVE_STATUSES

@@ -20,7 +20,6 @@ from workitems.staging import review as staging
 from workitems.staging.enums import ReviewAction
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
-from workitems.task.models import KEY_PREFIX
 from workitems.transcript.models import Transcript
 from workitems.transcript.service import get_transcript
 from workitems.user import service as users
@@ -196,7 +195,7 @@ def approve(
             )
     except WorkitemsError as exc:
         return redirect(_target(back), error=exc.detail)
-    key = f"{KEY_PREFIX}{candidate.task_id}"
+    key = candidate.task_key
     return redirect(_target(back), notice=f"Approved as {key}: {candidate.title}")
 
 
@@ -247,7 +246,7 @@ def duplicate(
             )
     except WorkitemsError as exc:
         return redirect(_target(back), error=exc.detail)
-    key = f"{KEY_PREFIX}{candidate.task_id}"
+    key = candidate.task_key
     return redirect(_target(back), notice=f"Merged candidate #{candidate_id} into {key}.")
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
 from workitems.bounds import MAX_ID
+from workitems.clock import utc_today
 from workitems.errors import StaleVersionError, WorkitemsError
 from workitems.http.session import SessionDep
 from workitems.task import service
@@ -25,7 +26,7 @@ from workitems.web.deps import PostedBy, SignedIn, Viewer
 from workitems.web.forms import blank_to_none, split_list, validated
 from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
-from workitems.web.work import is_overdue, validated_status
+from workitems.web.work import validated_status
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -48,7 +49,7 @@ def _page(
         status_code=status_code,
         viewer=viewer,
         task=task,
-        overdue=is_overdue(task),
+        overdue=task.is_overdue(utc_today()),
         closed=is_final(task.status),
         targets=allowed_targets(task.status),
         history=history,

@@ -16,10 +16,9 @@ from workitems.http.session import SessionDep
 from workitems.search import service as search
 from workitems.task import service
 from workitems.task.enums import Priority, TaskStatus
-from workitems.task.models import Task
 from workitems.task.repository import Sort, TaskFilters, TaskRow
 from workitems.task.schemas import TaskUpdate
-from workitems.task.status import ACTIVE_STATUSES, allowed_targets
+from workitems.task.status import allowed_targets
 from workitems.user import service as users
 from workitems.user.resolve import resolve_people
 from workitems.view import service as views
@@ -41,18 +40,13 @@ GROUP_ORDER = (
 PAGE = 50
 
 
-def is_overdue(task: Task | TaskRow) -> bool:
-    return (
-        task.due_date is not None and task.due_date < utc_today() and task.status in ACTIVE_STATUSES
-    )
-
-
 def _groups(tasks: Sequence[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
     """Overdue work first, whatever its status; then the rest by status."""
-    overdue = [t for t in tasks if is_overdue(t)]
+    today = utc_today()
+    overdue = [t for t in tasks if t.is_overdue(today)]
     groups = [("Overdue", overdue)] if overdue else []
     for status in GROUP_ORDER:
-        rows = [t for t in tasks if t.status == status and not is_overdue(t)]
+        rows = [t for t in tasks if t.status == status and not t.is_overdue(today)]
         if rows:
             groups.append((status.value, rows))
     return groups
