@@ -9,10 +9,11 @@ from tests.factories import make_task, make_user
 from workitems.clock import utc_now
 from workitems.errors import QueryTooExpensiveError
 from workitems.search.query import QuerySyntaxError
-from workitems.search.service import SearchSort, search_tasks
+from workitems.search.service import SearchSort, find_tasks, search_tasks
 from workitems.task import service as tasks
 from workitems.task.enums import TaskSource, TaskStatus
 from workitems.task.models import Task
+from workitems.task.repository import Sort, TaskFilters
 from workitems.task.schemas import TaskUpdate
 from workitems.user.models import User
 
@@ -335,3 +336,22 @@ class TestPostgresCount:
         assert (page.count, page.count_capped) == (1000, True)
         assert len(page.items) == 5
         assert ["ORDER BY" in statement for statement in counts] == [True, False]
+
+
+@pytest.mark.usefixtures("world")
+class TestFindTasks:
+    def _find(self, session: Session, q: str | None, viewer: User) -> set[str]:
+        tasks_, _ = find_tasks(
+            session, q, TaskFilters(), viewer_id=viewer.id, sort=Sort(), cursor=None, limit=50
+        )
+        return {task.title for task in tasks_}
+
+    @pytest.mark.parametrize("q", [None, "", "   "])
+    def test_no_query_is_the_plain_list(self, session: Session, ana: User, q: str | None) -> None:
+        assert self._find(session, q, ana) == ACTIVE
+
+    def test_a_query_narrows_the_list(self, session: Session, ana: User) -> None:
+        assert self._find(session, "billing", ana) == {DEPLOY, REPORT}
+
+    def test_a_query_may_widen_the_status_scope(self, session: Session, ana: User) -> None:
+        assert self._find(session, "billing is:closed", ana) == {ARCHIVE}

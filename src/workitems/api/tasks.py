@@ -102,21 +102,16 @@ def list_tasks(
         overdue_on=today if overdue else None,
         updated_since=_aware(updated_since),
     )
-    if q and q.strip():
-        tasks, next_cursor = search.list_matching(
-            session,
-            q,
-            filters,
-            viewer_id=principal.user_id,
-            sort=Sort.parse(sort),
-            cursor=cursor,
-            limit=limit,
-            timeout_ms=request.app.state.settings.search_timeout_ms,
-        )
-    else:
-        tasks, next_cursor = service.list_task_rows(
-            session, filters, sort=Sort.parse(sort), cursor=cursor, limit=limit
-        )
+    tasks, next_cursor = search.find_tasks(
+        session,
+        q,
+        filters,
+        viewer_id=principal.user_id,
+        sort=Sort.parse(sort),
+        cursor=cursor,
+        limit=limit,
+        timeout_ms=request.app.state.settings.search_timeout_ms,
+    )
     items = [TaskOut.of_row(t, today=today) for t in tasks]
     return json_response(TaskPage.model_construct(items=items, next_cursor=next_cursor))
 

@@ -26,6 +26,7 @@ from workitems.search.engines import engine_for
 from workitems.search.interface import Recent
 from workitems.search.query import ParsedQuery, parse
 from workitems.task import repository
+from workitems.task import service as task_service
 from workitems.task.models import Task
 from workitems.task.repository import Sort, TaskFilters, TaskRow
 
@@ -97,6 +98,33 @@ def search_tasks(
                 plan=plan,
             )
     return SearchPage(items, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
+
+
+def find_tasks(
+    session: Session,
+    q: str | None,
+    task_filters: TaskFilters,
+    *,
+    viewer_id: int | None,
+    sort: Sort,
+    cursor: str | None,
+    limit: int,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> tuple[list[TaskRow], str | None]:
+    """The task list, narrowed by a search query when there is one: what the API's
+    ``GET /api/tasks`` and the web's All work page both show."""
+    if q and q.strip():
+        return list_matching(
+            session,
+            q,
+            task_filters,
+            viewer_id=viewer_id,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
+            timeout_ms=timeout_ms,
+        )
+    return task_service.list_task_rows(session, task_filters, sort=sort, cursor=cursor, limit=limit)
 
 
 def list_matching(

@@ -125,21 +125,16 @@ def all_work(
     next_cursor = None
     try:
         filters = _filters(session, viewer, status, priority, owner, label)
-        if q.strip():
-            tasks, next_cursor = search.list_matching(
-                session,
-                q,
-                filters,
-                viewer_id=viewer.user_id,
-                sort=Sort.parse(sort),
-                cursor=cursor,
-                limit=PAGE,
-                timeout_ms=request.app.state.settings.search_timeout_ms,
-            )
-        else:
-            tasks, next_cursor = service.list_task_rows(
-                session, filters, sort=Sort.parse(sort), cursor=cursor, limit=PAGE
-            )
+        tasks, next_cursor = search.find_tasks(
+            session,
+            q,
+            filters,
+            viewer_id=viewer.user_id,
+            sort=Sort.parse(sort),
+            cursor=cursor,
+            limit=PAGE,
+            timeout_ms=request.app.state.settings.search_timeout_ms,
+        )
     except (WorkitemsError, ValueError) as exc:
         error = exc.detail if isinstance(exc, WorkitemsError) else f"Unknown filter: {exc}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "view")]
