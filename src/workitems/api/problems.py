@@ -59,6 +59,17 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def item_error(error: errors.WorkitemsError) -> dict[str, Any]:
+    """One failed item of a batch (review, sweep, bulk edit), with the fields its problem
+    document would have had: the batch itself answers 200 with a result per item."""
+    return {
+        "status": status_for(error),
+        "title": error.title,
+        "detail": error.detail,
+        **error.extensions,
+    }
+
+
 def _slug(error: errors.WorkitemsError) -> str:
     name = type(error).__name__.removesuffix("Error")
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")

@@ -9,12 +9,11 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksApprove, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
 from workitems.api.idempotency import run_idempotent
-from workitems.api.problems import problem
+from workitems.api.problems import item_error, problem
 from workitems.api.responses import json_response
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.params import PathId, QueryId
 from workitems.http.session import SessionDep, SessionRoute
-from workitems.http.statuses import status_for
 from workitems.staging import attention, service
 from workitems.staging import review as reviewing
 from workitems.staging.attention import CandidateWithWarnings
@@ -171,12 +170,7 @@ def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Resp
                 ReviewItem(
                     id=candidate_id,
                     status="error",
-                    error={
-                        "status": status_for(outcome),
-                        "title": outcome.title,
-                        "detail": outcome.detail,
-                        **outcome.extensions,
-                    },
+                    error=item_error(outcome),
                 )
             )
         else:

@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from workitems.api.deps import TasksRead, TasksWrite
+from workitems.api.problems import item_error
 from workitems.api.responses import json_response
 from workitems.http.session import SessionDep, SessionRoute
-from workitems.http.statuses import status_for
 from workitems.task import cleanup, service
 from workitems.task.models import Task
 from workitems.task.schemas import (
@@ -79,8 +79,5 @@ def sweep(data: SweepIn, session: SessionDep, principal: TasksWrite) -> Response
         if isinstance(outcome, Task):
             items.append(SweepItem(id=ref, key=outcome.key, status=_DONE[action]))
         else:
-            error = {"status": status_for(outcome), "title": outcome.title}
-            items.append(
-                SweepItem(id=ref, status="error", error={**error, "detail": outcome.detail})
-            )
+            items.append(SweepItem(id=ref, status="error", error=item_error(outcome)))
     return json_response(SweepResult(results=items))

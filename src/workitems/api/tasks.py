@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
+from workitems.api.problems import item_error
 from workitems.api.responses import json_response
 from workitems.clock import utc_today
-from workitems.errors import ValidationError
+from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service as search
-from workitems.task import service
-from workitems.task.enums import Priority, TaskStatus
+from workitems.task import bulk, service
+from workitems.task.enums import BulkItemStatus, Priority, TaskStatus
 from workitems.task.models import Task
 from workitems.task.repository import Sort, TaskFilters, TaskRow
 from workitems.task.schemas import (
@@ -25,6 +26,9 @@ from workitems.task.schemas import (
     CommentOut,
     EventList,
     EventOut,
+    TaskBulkIn,
+    TaskBulkItem,
+    TaskBulkResult,
     TaskCreate,
     TaskOut,
     TaskPage,
@@ -122,6 +126,35 @@ def list_tasks(
 def create_task(data: TaskCreate, session: SessionDep, principal: TasksWrite) -> Response:
     task = service.create_task(session, data, actor_id=principal.user_id)
     return _task_response(task, status_code=status.HTTP_201_CREATED)
+
+
+@router.post(
+    "/bulk",
+    response_model=TaskBulkResult,
+    summary="Assign, reprioritise or move many tasks at once, with a result per task; each "
+    "applies to the current version and one refusal leaves the others applied",
+)
+def bulk_update(data: TaskBulkIn, session: SessionDep, principal: TasksWrite) -> Response:
+    outcomes = bulk.bulk_update_tasks(
+        session,
+        data.ids,
+        action=data.action,
+        actor_id=principal.user_id,
+        assignee=data.assignee,
+        priority=data.priority,
+        status=data.status,
+        note=data.note,
+    )
+    items = [
+        TaskBulkItem(id=ref, status=BulkItemStatus.error, error=item_error(outcome))
+        if isinstance(outcome, WorkitemsError)
+        else TaskBulkItem(
+            id=ref, status=BulkItemStatus.updated, key=outcome.key, version=outcome.version
+        )
+        for ref, outcome in zip(data.ids, outcomes, strict=True)
+    ]
+    failed = sum(1 for item in items if item.status is BulkItemStatus.error)
+    return json_response(TaskBulkResult(updated=len(items) - failed, failed=failed, results=items))
 
 
 @router.get(

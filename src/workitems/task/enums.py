@@ -41,3 +41,16 @@ class EventKind(StrEnum):
     commented = "commented"
     #: The weekly cleanup asked the owner whether the task is still alive.
     nudged = "nudged"
+
+
+class BulkAction(StrEnum):
+    """The one change a bulk edit applies to each selected task."""
+
+    assign = "assign"
+    priority = "priority"
+    status = "status"
+
+
+class BulkItemStatus(StrEnum):
+    updated = "updated"
+    error = "error"

@@ -7,7 +7,14 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstrain
 
 from workitems.bounds import Id
 from workitems.clock import utc_today
-from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
+from workitems.task.enums import (
+    BulkAction,
+    BulkItemStatus,
+    EventKind,
+    Priority,
+    TaskSource,
+    TaskStatus,
+)
 from workitems.task.models import Comment, Task, TaskEvent
 from workitems.task.repository import PersonRef, TaskRow
 from workitems.user.schemas import UserRef
@@ -78,6 +85,37 @@ class AssignIn(_Input):
         "unassigns."
     )
     reason: Note | None = None
+
+
+class TaskBulkIn(_Input):
+    action: BulkAction = Field(description="The one change applied to every task listed.")
+    ids: list[int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+        min_length=1, max_length=500, description="Task ids or keys."
+    )
+    assignee: AssigneeRef | None = Field(
+        default=None, description="For `assign`: as in `/assign`; null or `none` unassigns."
+    )
+    priority: Priority | None = Field(default=None, description="Required for `priority`.")
+    status: TaskStatus | None = Field(default=None, description="Required for `status`.")
+    note: Note | None = Field(
+        default=None, description="For `status`: closure note, hold reason or reopen reason."
+    )
+
+
+class TaskBulkItem(BaseModel):
+    id: int | str = Field(description="The id or key as given.")
+    status: BulkItemStatus = Field(description="`updated` or `error`.")
+    key: str | None = None
+    version: int | None = Field(default=None, description="The new version, for If-Match.")
+    error: dict[str, Any] | None = Field(
+        default=None, description="`{status, title, detail}` when this item failed."
+    )
+
+
+class TaskBulkResult(BaseModel):
+    updated: int
+    failed: int
+    results: list[TaskBulkItem]
 
 
 class CommentIn(_Input):

@@ -14,8 +14,8 @@ from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.search import service as search
-from workitems.task import service
-from workitems.task.enums import Priority, TaskStatus
+from workitems.task import bulk, service
+from workitems.task.enums import BulkAction, Priority, TaskStatus
 from workitems.task.repository import Sort, TaskFilters, TaskRow
 from workitems.task.schemas import TaskUpdate
 from workitems.task.status import allowed_targets
@@ -228,46 +228,40 @@ def bulk_update(
     target = safe_path(back, "/work")
     if not ids:
         return redirect(target, error="Select at least one task first.")
-    done: list[str] = []
-    failed: list[str] = []
-    for ref in ids:
-        try:
-            with session.begin_nested():
-                _apply_bulk(session, ref, viewer.user_id, action, owner, priority, status, note)
-            done.append(ref)
-        except WorkitemsError as exc:
-            failed.append(f"{ref}: {exc.detail}")
-    if failed:
-        return redirect(target, error=f"Updated {len(done)} of {len(ids)}. " + " ".join(failed))
-    return redirect(target, notice=f"Updated {len(done)} tasks.")
-
-
-def _apply_bulk(
-    session: Session,
-    ref: str,
-    actor_id: int,
-    action: str,
-    owner: str,
-    priority: str,
-    status: str,
-    note: str,
-) -> None:
-    if action == "assign":
-        service.assign_task(session, ref, assignee=blank_to_none(owner), actor_id=actor_id)
-    elif action == "priority":
-        service.update_task(
+    try:
+        chosen = _bulk_action(action)
+        outcomes = bulk.bulk_update_tasks(
             session,
-            ref,
-            validated(TaskUpdate, {"priority": priority}),
-            actor_id=actor_id,
-            expected_version=None,
+            ids,
+            action=chosen,
+            actor_id=viewer.user_id,
+            assignee=blank_to_none(owner),
+            priority=(
+                validated(TaskUpdate, {"priority": priority}).priority
+                if chosen is BulkAction.priority
+                else None
+            ),
+            status=validated_status(status) if chosen is BulkAction.status else None,
+            note=blank_to_none(note),
         )
-    elif action == "status":
-        service.transition_task(
-            session, ref, to=validated_status(status), note=blank_to_none(note), actor_id=actor_id
-        )
-    else:
-        raise ValidationError(f"Unknown bulk action {action!r}.", field="action")
+    except WorkitemsError as exc:
+        return redirect(target, error=exc.detail)
+    failed = [
+        f"{ref}: {outcome.detail}"
+        for ref, outcome in zip(ids, outcomes, strict=True)
+        if isinstance(outcome, WorkitemsError)
+    ]
+    if failed:
+        done = len(ids) - len(failed)
+        return redirect(target, error=f"Updated {done} of {len(ids)}. " + " ".join(failed))
+    return redirect(target, notice=f"Updated {len(ids)} tasks.")
+
+
+def _bulk_action(value: str) -> BulkAction:
+    try:
+        return BulkAction(value)
+    except ValueError:
+        raise ValidationError(f"Unknown bulk action {value!r}.", field="action") from None
 
 
 def validated_status(value: str) -> TaskStatus:
