@@ -607,8 +607,8 @@ def cleanup(
     Example: `workitems cleanup --days 21 --dry-run`
     """
     with _unit_of_work() as session:
-        items = task_cleanup.stale_report(
-            session, days=days, hold_days=hold_days, limit=task_cleanup.REPORT_LIMIT
+        run = task_cleanup.run_weekly_cleanup(
+            session, days=days, hold_days=hold_days, dry_run=dry_run
         )
         rows = [
             [
@@ -619,17 +619,16 @@ def cleanup(
                 item.last_nudged_at.date().isoformat() if item.last_nudged_at else "never",
                 item.task.title,
             ]
-            for item in items
+            for item in run.stale
         ]
-        if rows:
-            _print_rows(["key", "idle", "why", "owner", "nudged", "title"], rows)
-        if dry_run:
-            err.print(f"{len(items)} stale task(s); dry run, nobody nudged")
-            return
-        nudged_now = task_cleanup.nudge_stale(session, items, actor_id=None)
+    if rows:
+        _print_rows(["key", "idle", "why", "owner", "nudged", "title"], rows)
+    if dry_run:
+        err.print(f"{len(run.stale)} stale task(s); dry run, nobody nudged")
+        return
     err.print(
-        f"{len(items)} stale task(s); nudged {len(nudged_now)}, "
-        f"skipped {len(items) - len(nudged_now)} nudged in the last "
+        f"{len(run.stale)} stale task(s); nudged {len(run.nudged)}, "
+        f"skipped {len(run.stale) - len(run.nudged)} nudged in the last "
         f"{task_cleanup.RENUDGE_DAYS} days"
     )
 

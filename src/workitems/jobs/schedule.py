@@ -45,15 +45,14 @@ class Job:
 
 def weekly_cleanup(session: Session, _settings: Settings) -> dict[str, Any]:
     """The stale report, with a nudge for each owner not nudged in the last week."""
-    items = cleanup.stale_report(session, limit=cleanup.REPORT_LIMIT)
-    nudged = cleanup.nudge_stale(session, items, actor_id=None)
+    run = cleanup.run_weekly_cleanup(session)
     by_owner: dict[str, int] = {}
-    for item in items:
+    for item in run.stale:
         owner = item.task.assignee.email if item.task.assignee else "(no owner)"
         by_owner[owner] = by_owner.get(owner, 0) + 1
     for owner, count in sorted(by_owner.items()):
         log.info("cleanup: %s has %d stale task(s)", owner, count)
-    return {"stale": len(items), "nudged": len(nudged), "by_owner": by_owner}
+    return {"stale": len(run.stale), "nudged": len(run.nudged), "by_owner": by_owner}
 
 
 def purge_sessions(session: Session, _settings: Settings) -> dict[str, Any]:

@@ -113,3 +113,22 @@ def nudge_stale(
     for item in due:
         service.nudge_task(session, item.task.id, actor_id=actor_id, note=None)
     return due
+
+
+@dataclass(frozen=True)
+class WeeklyCleanup:
+    #: Every stale task, longest idle first.
+    stale: list[StaleItem]
+    #: The ones nudged by this run (none on a dry run).
+    nudged: list[StaleItem]
+
+
+def run_weekly_cleanup(
+    session: Session, *, days: int = 14, hold_days: int = 30, dry_run: bool = False
+) -> WeeklyCleanup:
+    """The weekly cleanup, for ``workitems cleanup`` and the ``cleanup.weekly_report`` job
+    alike: the whole stale report, and a nudge for each owner not nudged in the last week.
+    Nothing is canceled."""
+    stale = stale_report(session, days=days, hold_days=hold_days, limit=REPORT_LIMIT)
+    nudged = [] if dry_run else nudge_stale(session, stale, actor_id=None)
+    return WeeklyCleanup(stale=stale, nudged=nudged)
