@@ -135,7 +135,7 @@ def server(db_url: str, engine: Engine) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a cold start takes 8-25 s on a loaded 2-core box
         while True:
             try:
                 with urllib.request.urlopen(f"{base}/livez", timeout=1):  # noqa: S310
