@@ -100,6 +100,7 @@ class Options:
     recover_wait: float
     database_url: str | None
     ceiling: bool
+    routes: tuple[str, ...]
     loadgen: str
     log_level: str
     keep: bool
@@ -148,6 +149,11 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         help="measure the service alone, without the bare and Core twin servers",
     )
     parser.add_argument(
+        "--routes",
+        default="livez,get,list,post",
+        help="which routes to measure, of livez,get,list,post (all)",
+    )
+    parser.add_argument(
         "--loadgen",
         choices=("auto", "wrk", "python"),
         default="auto",
@@ -164,6 +170,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         parser.error("--stall-connections takes integers, e.g. 64,256")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    routes = tuple(part.strip() for part in args.routes.split(",") if part.strip())
+    if not routes or set(routes) - {r.key for r in SERVICE}:
+        parser.error("--routes takes a comma-separated subset of livez,get,list,post")
     return Options(
         tasks=args.tasks if args.tasks is not None else (10_000 if quick else 100_000),
         duration=args.duration if args.duration is not None else (2.0 if quick else 8.0),
@@ -179,6 +188,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         recover_wait=args.recover_wait,
         database_url=database_url,
         ceiling=not args.no_ceiling,
+        routes=routes,
         loadgen=args.loadgen,
         log_level=args.log_level,
         keep=args.keep,
@@ -217,6 +227,10 @@ TWIN = {
     "list": Route("core", "list", "Core twin GET /tasks?limit=50", "GET", "/tasks?limit=50", 200),
     "post": Route("core", "post", "Core twin POST /tasks", "POST", "/tasks", 201),
 }
+
+
+def chosen(opts: Options) -> list[Route]:
+    return [route for route in SERVICE if route.key in opts.routes]
 
 
 def post_body(n: int) -> dict[str, Any]:
@@ -830,13 +844,13 @@ def main_phase(driver: Driver, opts: Options) -> dict[str, LoadResult]:
         flush=True,
     )
     results: dict[str, LoadResult] = {}
-    for route in SERVICE:
+    for route in chosen(opts):
         twin = TWIN[route.key]
         if twin.server in driver.servers:
             results[twin.name] = measure(driver, twin, opts)
         results[route.name] = measure(driver, route, opts)
     rows: list[list[str]] = []
-    for route in SERVICE:
+    for route in chosen(opts):
         twin_route = TWIN[route.key]
         twin = results.get(twin_route.name)
         if twin is not None:
@@ -922,7 +936,7 @@ def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
     rows: list[list[str]] = []
     driver.settle()
     for connections in opts.stall_connections:
-        for route in SERVICE:
+        for route in chosen(opts):
             mark = driver.mark()
             result = driver.run(
                 route,
@@ -1005,7 +1019,9 @@ def summary_line(
     opts: Options, backend: str, main: dict[str, LoadResult], stalls: list[LoadResult]
 ) -> str:
     parts = []
-    for route in SERVICE[1:]:
+    for route in chosen(opts):
+        if route.key == "livez":
+            continue
         result = main[route.name]
         twin = main.get(TWIN[route.key].name)
         ratio, outcome = verdict(route.key, result, twin)
@@ -1127,8 +1143,9 @@ def run(opts: Options) -> int:
                 exit_code = 1
             missed = [
                 route.key
-                for route in SERVICE[1:]
-                if verdict(route.key, main[route.name], main.get(TWIN[route.key].name))[
+                for route in chosen(opts)
+                if route.key != "livez"
+                and verdict(route.key, main[route.name], main.get(TWIN[route.key].name))[
                     1
                 ].startswith("FAIL")
             ]

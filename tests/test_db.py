@@ -1,8 +1,16 @@
 """The engine is configured as the README promises."""
 
-from sqlalchemy import Engine, text
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
-from workitems.db import is_sqlite
+import pytest
+from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from workitems.db import is_sqlite, make_engine, writer
 
 
 class TestEngine:
@@ -18,3 +26,80 @@ class TestEngine:
         from workitems.migrate import pending_revisions
 
         assert not pending_revisions(engine)
+
+
+class TestSqliteWriterLock:
+    """Writers of one process take turns on the engine's lock, not in SQLite's busy-wait."""
+
+    @pytest.fixture
+    def sqlite_engine(self, tmp_path: Path) -> Iterator[Engine]:
+        url = f"sqlite:///{tmp_path / 'writers.db'}"
+        engine = make_engine(url, sqlite_busy_timeout_ms=300)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        yield engine
+        engine.dispose()
+
+    def test_next_writer_begins_after_the_commit(self, sqlite_engine: Engine) -> None:
+        log: list[str] = []
+
+        @event.listens_for(sqlite_engine, "before_cursor_execute")
+        def _record(_c: object, _cur: object, statement: str, *_args: object) -> None:
+            if statement.startswith("BEGIN IMMEDIATE"):
+                log.append(f"begin {threading.current_thread().name}")
+
+        second_done = threading.Event()
+
+        def second() -> None:
+            with writer(sqlite_engine).begin() as connection:
+                connection.execute(text("INSERT INTO t VALUES (2)"))
+            second_done.set()
+
+        with writer(sqlite_engine).begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+            thread = threading.Thread(target=second, name="second")
+            thread.start()
+            time.sleep(0.1)  # the second writer is waiting by now
+            assert log == [f"begin {threading.current_thread().name}"]
+        log.append("first committed")
+        assert second_done.wait(5)
+        thread.join()
+        assert log[1:] == ["first committed", "begin second"]
+        with sqlite_engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 2
+
+    def test_a_writer_waiting_too_long_is_told_the_database_is_locked(
+        self, sqlite_engine: Engine
+    ) -> None:
+        errors: list[BaseException] = []
+
+        def second() -> None:
+            try:
+                with writer(sqlite_engine).begin() as connection:
+                    connection.execute(text("INSERT INTO t VALUES (2)"))
+            except OperationalError as exc:
+                errors.append(exc)
+
+        with writer(sqlite_engine).begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(5)
+        assert len(errors) == 1
+        assert "locked" in str(errors[0].orig)  # type: ignore[attr-defined]
+
+    def test_rollback_and_errors_hand_the_lock_on(self, sqlite_engine: Engine) -> None:
+        def failing_unit_of_work() -> None:
+            with writer(sqlite_engine).begin() as connection:
+                connection.execute(text("INSERT INTO t VALUES (1)"))
+                raise RuntimeError("the unit of work fails")
+
+        with pytest.raises(RuntimeError):
+            failing_unit_of_work()
+        with Session(writer(sqlite_engine)) as session:
+            session.execute(text("INSERT INTO t VALUES (2)"))
+            session.rollback()
+            session.execute(text("INSERT INTO t VALUES (3)"))
+            session.commit()
+        with writer(sqlite_engine).begin() as connection:  # would wait 300 ms and fail
+            assert connection.execute(text("SELECT n FROM t")).scalars().all() == [3]

@@ -6,8 +6,16 @@ between them lives here. For SQLite we turn off pysqlite's own transaction handl
 write transaction start with ``BEGIN IMMEDIATE``: taking the write lock up front is what makes
 ``busy_timeout`` apply, instead of failing with SQLITE_BUSY when a read transaction later
 tries to write.
+
+Writers of one process also queue on that engine's writer lock before their ``BEGIN
+IMMEDIATE``, and the lock passes to the next writer the moment the previous COMMIT (or
+ROLLBACK) has finished: threads wake at once instead of sleeping through SQLite's busy
+handler (which polls in growing naps) while the request threads, the delivery worker and
+the jobs take turns. Other processes on the same file still meet in ``busy_timeout``.
 """
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -35,6 +44,8 @@ SQLITE_CACHE_KIB = 16 * 1024
 
 #: Execution option naming the SQLite ``BEGIN`` mode; ignored by PostgreSQL.
 SQLITE_BEGIN = "workitems_sqlite_begin"
+#: ``Connection.info`` flag: this connection's transaction holds the engine's writer lock.
+_HOLDS_WRITER_LOCK = "workitems_holds_writer_lock"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -102,10 +113,53 @@ def make_engine(
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
+    writer_lock = threading.Lock()
+    wait_s = sqlite_busy_timeout_ms / 1000
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "IMMEDIATE" or connection.info.get(_HOLDS_WRITER_LOCK):
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        if not writer_lock.acquire(timeout=wait_s):
+            # What SQLite itself answers after busy_timeout: the caller's "busy" path.
+            locked = sqlite3.OperationalError("database is locked (waiting for a writer)")
+            raise OperationalError("BEGIN IMMEDIATE", None, locked)
+        connection.info[_HOLDS_WRITER_LOCK] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection)
+            raise
+
+    def _release(connection: Connection) -> None:
+        if connection.info.pop(_HOLDS_WRITER_LOCK, False):
+            writer_lock.release()
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection: Connection) -> None:
+        # The event comes before the driver's commit: do that commit here, so the lock
+        # is only handed on once it is done; the driver's own commit is then a no-op.
+        if connection.info.get(_HOLDS_WRITER_LOCK):
+            try:
+                connection.connection.dbapi_connection.commit()  # type: ignore[union-attr]
+            finally:
+                _release(connection)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection: Connection) -> None:
+        if connection.info.get(_HOLDS_WRITER_LOCK):
+            try:
+                connection.connection.dbapi_connection.rollback()  # type: ignore[union-attr]
+            finally:
+                _release(connection)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # A connection returned to the pool mid-transaction (an error path) lets go too.
+        if record.info.pop(_HOLDS_WRITER_LOCK, False):
+            writer_lock.release()
 
     return engine
 
