@@ -325,8 +325,15 @@ class TestEmail:
 
 class TestServe:
     def test_serve_delivers_in_process_on_sqlite(
-        self, committed_url: str, engine: Engine, people: tuple[User, User], receivers: Any
+        self,
+        committed_url: str,
+        engine: Engine,
+        people: tuple[User, User],
+        receivers: Any,
+        smtp_server: SmtpServer,
     ) -> None:
+        """The issue's first "done when": an assignment, with SMTP and a webhook configured,
+        gives a signed webhook and an email within a few seconds."""
         if not committed_url.startswith("sqlite"):
             pytest.skip("serve delivers itself on the embedded default only")
         admin, owner = people
@@ -337,6 +344,7 @@ class TestServe:
         settings = Settings(
             database_url=committed_url,
             webhooks_allow_private=True,
+            smtp_url=smtp_server.url,
             delivery_poll_seconds=30,  # so only the commit's wake-up can explain a quick arrival
         )
         with TestClient(create_app(settings), headers=auth(token)) as client:
@@ -345,7 +353,9 @@ class TestServe:
             )
             assert response.status_code == 201
             deadline = time.monotonic() + 5
-            while not receiver.received and time.monotonic() < deadline:
+            while time.monotonic() < deadline and not (
+                receiver.received and smtp_server.inbox.messages
+            ):
                 time.sleep(0.02)
             # A failed rollback listener would turn this refused edit into a 500.
             stale = client.patch(
@@ -356,3 +366,48 @@ class TestServe:
             assert stale.status_code == 412
         [got] = receiver.received
         assert got.json["data"]["key"] == response.json()["key"]
+        [msg] = smtp_server.inbox.messages
+        assert msg["To"] == owner.email
+        assert response.json()["key"] in msg["Subject"]
+
+
+class TestScheduledEmail:
+    def test_the_digest_and_the_weekly_report_arrive(
+        self, engine: Engine, people: tuple[User, User], smtp_server: SmtpServer
+    ) -> None:
+        from datetime import timedelta as days
+
+        from workitems.clock import utc_now
+        from workitems.jobs import schedule
+        from workitems.notify.enums import MailTopic
+
+        admin, owner = people
+        settings = Settings(smtp_url=smtp_server.url, database_url="sqlite://")
+        with session_scope(engine) as session:
+            update_preferences(session, owner.id, {MailTopic.digest: True})
+            late = make_task(
+                session,
+                actor=admin,
+                assignee=owner.email,
+                title="File the VAT return",
+                due_date=utc_now().date() - days(days=1),
+            )
+            quiet = make_task(session, actor=admin, assignee=owner.email, title="Quiet one")
+            quiet.updated_at = utc_now() - days(days=30)
+            late_key, quiet_key = late.key, quiet.key
+        with session_scope(engine) as session:
+            assert schedule.due_reminders(session, settings)["digests"] == 1
+        with session_scope(engine) as session:
+            assert schedule.weekly_cleanup(session, settings)["emailed"] == 1
+        _drain(engine, self._config(smtp_server))
+        subjects = {m["Subject"].strip(): m for m in smtp_server.inbox.messages}
+        digest = subjects["[Workitems] 1 overdue, 0 due soon"]
+        assert late_key in digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        report = subjects["[Workitems] Weekly cleanup: 1 of your tasks have gone quiet"]
+        text = report.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert quiet_key in text
+        assert "idle 30 days" in text
+        assert "topic=cleanup" in report["List-Unsubscribe"]
+
+    def _config(self, smtp: SmtpServer) -> DeliveryConfig:
+        return fast_config(smtp=SmtpConfig.parse(smtp.url))

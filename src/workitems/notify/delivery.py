@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workitems.clock import utc_now
 from workitems.config import Settings
@@ -162,15 +162,16 @@ def claim(session: Session, config: DeliveryConfig, *, limit: int) -> list[Claim
     now = utc_now()
     rows = session.scalars(
         select(Delivery)
+        .options(joinedload(Delivery.event), joinedload(Delivery.webhook))
         .where(text(PENDING), Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=Delivery)
     ).all()
     if not rows:
         return []
-    events = _by_id(session, Event, {r.event_id for r in rows if r.event_id})
-    hooks = _by_id(session, Webhook, {r.webhook_id for r in rows if r.webhook_id})
+    events = {r.event.id: r.event for r in rows if r.event is not None}
+    hooks = {r.webhook.id: r.webhook for r in rows if r.webhook is not None}
     people = _by_id(session, User, {r.recipient_id for r in rows if r.recipient_id})
     prefs = preferences_for(session, people.keys())
     claimed: list[Claimed] = []
@@ -283,41 +284,65 @@ def compose(topic: MailTopic, data: dict[str, Any], links: Links) -> mail.Mail:
 
 
 def record(session: Session, config: DeliveryConfig, claimed: Claimed, outcome: Outcome) -> None:
-    """Log the attempt and move the delivery on; a stale claim records nothing."""
-    now = utc_now()
-    row = session.get(Delivery, claimed.delivery_id, with_for_update=True)
-    if row is None or row.attempts != claimed.attempt or row.status is not DeliveryStatus.pending:
+    record_many(session, config, [(claimed, outcome)])
+
+
+def record_many(
+    session: Session, config: DeliveryConfig, results: Sequence[tuple[Claimed, Outcome]]
+) -> None:
+    """Log each attempt and move its delivery on, in a few statements for the whole batch;
+    a stale claim (its lease taken over, or the delivery gone) records nothing."""
+    if not results:
         return
-    hook = session.get(Webhook, row.webhook_id) if row.webhook_id else None
-    next_at: datetime | None = None
-    if outcome.ok:
-        row.status, row.completed_at, row.last_error = DeliveryStatus.succeeded, now, None
-        if hook is not None:
-            hook.failing_since = None
-    else:
-        row.last_error = outcome.error
-        candidate = now + config.backoff(claimed.attempt)
-        if candidate > row.created_at + config.retry_window:
-            row.status, row.completed_at = DeliveryStatus.failed, now
-        else:
-            row.next_attempt_at = next_at = candidate
-        if hook is not None:
-            hook.failing_since = hook.failing_since or now
-            if hook.is_active and now - hook.failing_since >= config.disable_after:
-                _disable(session, hook, now, outcome.error or "")
-    session.add(
-        DeliveryAttempt(
-            delivery_id=row.id,
-            webhook_id=row.webhook_id,
-            attempt=claimed.attempt,
-            at=now,
-            ok=outcome.ok,
-            status_code=outcome.status_code,
-            latency_ms=outcome.latency_ms,
-            error=outcome.error,
-            next_attempt_at=next_at,
+    now = utc_now()
+    rows = {
+        row.id: row
+        for row in session.scalars(
+            select(Delivery)
+            .where(Delivery.id.in_([c.delivery_id for c, _ in results]))
+            .order_by(Delivery.id)
+            .with_for_update()
         )
-    )
+    }
+    hooks = _by_id(session, Webhook, {r.webhook_id for r in rows.values() if r.webhook_id})
+    for claimed, outcome in results:
+        row = rows.get(claimed.delivery_id)
+        if (
+            row is None
+            or row.attempts != claimed.attempt
+            or row.status is not DeliveryStatus.pending
+        ):
+            continue
+        hook = hooks.get(row.webhook_id) if row.webhook_id else None
+        next_at: datetime | None = None
+        if outcome.ok:
+            row.status, row.completed_at, row.last_error = DeliveryStatus.succeeded, now, None
+            if hook is not None:
+                hook.failing_since = None
+        else:
+            row.last_error = outcome.error
+            candidate = now + config.backoff(claimed.attempt)
+            if candidate > row.created_at + config.retry_window:
+                row.status, row.completed_at = DeliveryStatus.failed, now
+            else:
+                row.next_attempt_at = next_at = candidate
+            if hook is not None:
+                hook.failing_since = hook.failing_since or now
+                if hook.is_active and now - hook.failing_since >= config.disable_after:
+                    _disable(session, hook, now, outcome.error or "")
+        session.add(
+            DeliveryAttempt(
+                delivery_id=row.id,
+                webhook_id=row.webhook_id,
+                attempt=claimed.attempt,
+                at=now,
+                ok=outcome.ok,
+                status_code=outcome.status_code,
+                latency_ms=outcome.latency_ms,
+                error=outcome.error,
+                next_attempt_at=next_at,
+            )
+        )
     session.flush()
 
 

@@ -1,10 +1,13 @@
 """The delivery loop, run by ``workitems worker`` and, on SQLite, inside ``serve``.
 
-One thread dispatches and claims; a pool of ``concurrency`` threads sends. The loop claims
-only as many deliveries as it has free senders, so a hanging receiver holds one sender
-until its deadline and never the whole batch. Idle, it looks again every
-``poll_seconds``, or at once when ``wake()`` is called (after a local commit) or, on
-PostgreSQL, when a commit sends ``NOTIFY workitems_outbox``.
+One thread runs the loop; a pool of ``concurrency`` threads sends. Each turn of the loop is
+one short write transaction that records the outcomes the senders finished, dispatches new
+events and claims due deliveries for the free senders plus one batch queued behind them,
+so a hanging receiver holds one sender until its deadline and never the whole batch, and
+the database (SQLite's single write lock above all) is visited once per turn rather than
+once per delivery. Idle, the loop looks again every
+``poll_seconds``, or at once when ``wake()`` is called (after a local commit, or when a
+sender finishes) or, on PostgreSQL, when a commit sends ``NOTIFY workitems_outbox``.
 """
 
 import logging
@@ -40,26 +43,35 @@ class DeliveryWorker:
         self.poll_seconds = poll_seconds
         self._pool = ThreadPoolExecutor(concurrency, thread_name_prefix="deliver")
         self._busy = 0
+        self._done: list[tuple[Claimed, delivery.Outcome]] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def step(self) -> int:
-        """Dispatch new events and start the due deliveries there are senders for."""
-        with session_scope(self.engine) as session:
-            dispatched = delivery.dispatch(session, self.config)
+        """Record finished attempts, dispatch new events, start the due deliveries there
+        are senders for; how many things it did."""
         with self._lock:
-            free = self.concurrency - self._busy
-        claimed: list[Claimed] = []
-        if free > 0:
+            done, self._done = self._done, []
+            # Up to one spare batch waits in the pool's queue, so senders never idle while
+            # the loop is in the database; the lease still covers two deadlines of waiting.
+            free = 2 * self.concurrency - (self._busy - len(done))
+        try:
             with session_scope(self.engine) as session:
-                claimed = delivery.claim(session, self.config, limit=free)
-        for item in claimed:
+                delivery.record_many(session, self.config, done)
+                dispatched = delivery.dispatch(session, self.config)
+                claimed = delivery.claim(session, self.config, limit=free) if free > 0 else []
+        finally:
+            # Recorded, or lost with the transaction: either way those senders are free
+            # again (a lost outcome's lease runs out and the delivery is tried again).
             with self._lock:
-                self._busy += 1
+                self._busy -= len(done)
+        with self._lock:
+            self._busy += len(claimed)
+        for item in claimed:
             self._pool.submit(self._attempt, item)
-        return dispatched + len(claimed)
+        return len(done) + dispatched + len(claimed)
 
     def drain(self, *, timeout: float = 60.0, retries: bool = False) -> None:
         """Deliver until nothing is due and nothing is in flight (``worker --once``); with
@@ -84,14 +96,12 @@ class DeliveryWorker:
     def _attempt(self, item: Claimed) -> None:
         try:
             outcome = delivery.attempt(item, self.config)
-            with session_scope(self.engine) as session:
-                delivery.record(session, self.config, item, outcome)
-        except Exception:  # a bug in one delivery must not stop the others
+        except Exception as exc:  # a bug in one delivery must not stop the others
             log.exception("delivery %s failed unexpectedly", item.delivery_id)
-        finally:
-            with self._lock:
-                self._busy -= 1
-            self._wake.set()
+            outcome = delivery.Outcome(ok=False, latency_ms=0, error=f"internal error: {exc}")
+        with self._lock:
+            self._done.append((item, outcome))
+        self._wake.set()
 
     def wake(self) -> None:
         self._wake.set()
@@ -124,6 +134,11 @@ class DeliveryWorker:
         for thread in self._threads:
             thread.join(timeout)
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            done, self._done = self._done, []
+        if done:  # record what finished, so a restart does not send it again
+            with session_scope(self.engine) as session:
+                delivery.record_many(session, self.config, done)
 
     def _listen(self) -> None:
         """Wake the loop on every ``NOTIFY workitems_outbox`` (sent by committing emits)."""
