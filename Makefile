@@ -8,7 +8,7 @@ export WORKITEMS_TEST_DATABASE_URL
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search train-extractor clean
+.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search bench-notify train-extractor clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ train-extractor: $(VENV)/.installed-dev ## refit the extractor's weights (traini
 
 bench-search: $(VENV)/.installed-dev ## search and dashboard latency at 1M tasks, SQLite and PostgreSQL
 	$(BIN)/python bench/search.py --both
+
+bench-notify: $(VENV)/.installed-dev ## webhook deliveries per second and commit-to-receipt latency, SQLite and PostgreSQL
+	$(BIN)/python bench/notify.py --both
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -10,9 +10,16 @@ from tests.factories import make_task, make_user
 from workitems.db import session_scope
 from workitems.errors import ValidationError
 from workitems.notify.models import Event, Notification
+from workitems.staging import review
+from workitems.staging.enums import ReviewAction
+from workitems.staging.schemas import CandidateIn
+from workitems.staging.service import stage_candidate
 from workitems.task import service
 from workitems.task.enums import TaskStatus
 from workitems.task.schemas import TaskUpdate
+from workitems.transcript.analysis import analyze_transcript
+from workitems.transcript.schemas import TranscriptIn
+from workitems.transcript.service import add_transcript
 from workitems.user.models import User
 
 
@@ -148,3 +155,59 @@ class TestAtomicity:
             make_task(session, actor=admin)
         with session_scope(engine, write=False) as session:
             assert _types(session) == ["task.created"]
+
+
+class TestCandidateEvents:
+    def test_staging_and_review_emit_their_types(self, session: Session, admin: User) -> None:
+        first = stage_candidate(session, CandidateIn(title="Send the deck"), actor_id=admin.id)
+        second = stage_candidate(session, CandidateIn(title="Book a room"), actor_id=admin.id)
+        third = stage_candidate(session, CandidateIn(title="Call Ana"), actor_id=admin.id)
+        approved = review.approve_candidate(session, first.id, actor_id=admin.id)
+        review.reject_candidate(session, second.id, actor_id=admin.id, reason="not an action")
+        assert approved.task_id is not None
+        review.mark_duplicate(session, third.id, task_ref=approved.task_id, actor_id=admin.id)
+        payloads = _events(session)
+        types = [p["type"] for p in payloads]
+        for expected in (
+            "candidate.staged",
+            "candidate.approved",
+            "candidate.rejected",
+            "candidate.merged",
+            "task.created",
+        ):
+            assert expected in types
+        by_type = {p["type"]: p["data"] for p in payloads}
+        task_key = f"WI-{approved.task_id}"
+        assert by_type["candidate.approved"]["task"] == {"id": approved.task_id, "key": task_key}
+        assert by_type["candidate.approved"]["state"] == "approved"
+        assert by_type["candidate.rejected"]["reason"] == "not an action"
+        assert by_type["candidate.merged"]["into"]["key"] == task_key
+        assert "warnings" not in by_type["candidate.staged"]
+        assert by_type["candidate.staged"]["actor"]["id"] == admin.id
+
+    def test_a_batch_approval_emits_one_event_per_candidate(
+        self, session: Session, admin: User
+    ) -> None:
+        ids = [
+            stage_candidate(session, CandidateIn(title=f"item {n}"), actor_id=admin.id).id
+            for n in range(3)
+        ]
+        review.review_many(session, action=ReviewAction.approve, ids=ids, actor_id=admin.id)
+        types = _types(session)
+        assert types.count("candidate.approved") == 3
+        assert types.count("task.created") == 3
+
+
+class TestTranscriptEvents:
+    def test_analysis_emits_transcript_analyzed_once(self, session: Session, admin: User) -> None:
+        content = (
+            "Alice: Can you send the Q3 deck to finance by Friday?\nBob: Sure, I can do that.\n"
+        )
+        transcript, _created = add_transcript(
+            session, TranscriptIn(title="Sync", content=content), actor_id=admin.id
+        )
+        _t, candidates, _now = analyze_transcript(session, transcript.id, actor_id=admin.id)
+        analyze_transcript(session, transcript.id, actor_id=admin.id)  # already done: no event
+        [payload] = [p for p in _events(session) if p["type"] == "transcript.analyzed"]
+        assert payload["data"]["id"] == transcript.id
+        assert payload["data"]["candidate_ids"] == [c.id for c in candidates]

@@ -19,7 +19,8 @@ from workitems.clock import utc_now
 from workitems.config import Settings
 from workitems.db import session_scope
 from workitems.jobs.models import JobRun
-from workitems.task import cleanup
+from workitems.notify import retention
+from workitems.task import cleanup, reminders
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Job:
         return last_started is None or last_started < self.last_slot(now)
 
 
-def weekly_cleanup(session: Session, _settings: Settings) -> dict[str, Any]:
+def weekly_cleanup(session: Session, settings: Settings) -> dict[str, Any]:
     """The stale report, with a nudge for each owner not nudged in the last week."""
     run = cleanup.run_weekly_cleanup(session)
     by_owner: dict[str, int] = {}
@@ -52,15 +53,38 @@ def weekly_cleanup(session: Session, _settings: Settings) -> dict[str, Any]:
         by_owner[owner] = by_owner.get(owner, 0) + 1
     for owner, count in sorted(by_owner.items()):
         log.info("cleanup: %s has %d stale task(s)", owner, count)
-    return {"stale": len(run.stale), "nudged": len(run.nudged), "by_owner": by_owner}
+    emailed = cleanup.queue_reports(session, run.stale) if settings.smtp_url else 0
+    return {
+        "stale": len(run.stale),
+        "nudged": len(run.nudged),
+        "emailed": emailed,
+        "by_owner": by_owner,
+    }
 
 
 def purge_sessions(session: Session, _settings: Settings) -> dict[str, Any]:
     return {"expired_sessions_deleted": sessions.purge_expired(session)}
 
 
+def due_reminders(session: Session, settings: Settings) -> dict[str, Any]:
+    """``task.due_soon`` and ``task.overdue`` (once per task per day), then the digests."""
+    today = utc_now().date()
+    tasks = reminders.due_tasks(session, today=today, due_soon_days=settings.due_soon_days)
+    result: dict[str, Any] = dict(reminders.emit_due_reminders(session, tasks, today=today))
+    result["digests"] = (
+        reminders.queue_digests(session, tasks, today=today) if settings.smtp_url else 0
+    )
+    return result
+
+
+def purge_events(session: Session, settings: Settings) -> dict[str, Any]:
+    return retention.purge(session, keep_days=settings.events_keep_days)
+
+
 JOBS: tuple[Job, ...] = (
     Job("cleanup.weekly_report", weekday=0, at=time(8, 0), run=weekly_cleanup),
+    Job("notify.due_reminders", weekday=None, at=time(7, 0), run=due_reminders),
+    Job("notify.purge", weekday=None, at=time(4, 0), run=purge_events),
     Job("auth.purge_sessions", weekday=6, at=time(3, 0), run=purge_sessions),
 )
 

@@ -126,7 +126,7 @@ def _document(fragments: Sequence[str], footer: str) -> str:
 
 
 def _footer(links: Links, topic: MailTopic) -> tuple[str, str]:
-    prefs = links.to("/account")
+    prefs = links.to("/account/email")
     text = f"You get these emails because of your preferences: {prefs}"
     html_ = f'You get these emails because of your <a href="{html.escape(prefs)}">preferences</a>.'
     unsubscribe = links.unsubscribe(topic)
@@ -138,7 +138,8 @@ def _footer(links: Links, topic: MailTopic) -> tuple[str, str]:
 
 def _task_line(task: dict[str, Any]) -> str:
     due = f" (due {task['due_date']})" if task.get("due_date") else ""
-    return f"{task['key']}: {task['title']}{due}"
+    note = f" ({task['note']})" if task.get("note") else ""
+    return f"{task['key']}: {task['title']}{due}{note}"
 
 
 def task_mail(topic: MailTopic, data: dict[str, Any], links: Links) -> Mail:

@@ -13,8 +13,9 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
-from workitems.notify.enums import EventType
-from workitems.notify.models import Event, Notification
+from workitems.notify.enums import Channel, EventType, MailTopic
+from workitems.notify.models import Delivery, Event, Notification
+from workitems.notify.preferences import preferences_for
 from workitems.notify.routing import inbox_notice
 from workitems.user.models import User
 from workitems.user.schemas import UserRef
@@ -83,6 +84,32 @@ def emit_many(
         # Wakes listening delivery workers when (and only if) this transaction commits.
         session.execute(text("SELECT pg_notify('workitems_outbox', '')"))
     return events
+
+
+def queue_mail(
+    session: Session, topic: MailTopic, mails: Sequence[tuple[int, dict[str, Any]]]
+) -> int:
+    """Queue emails not tied to one event (digests, reports), each to a person who keeps
+    ``topic`` on; how many were queued. The worker renders and sends them."""
+    prefs = preferences_for(session, {user_id for user_id, _ in mails})
+    now = utc_now()
+    rows = [
+        Delivery(
+            channel=Channel.email,
+            recipient_id=user_id,
+            topic=topic,
+            context=context,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for user_id, context in mails
+        if prefs[user_id].wants(topic)
+    ]
+    session.add_all(rows)
+    session.flush()
+    if rows:
+        session.info[EMITTED] = True
+    return len(rows)
 
 
 def already_emitted(session: Session, dedupe_keys: Sequence[str]) -> set[str]:

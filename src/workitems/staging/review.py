@@ -20,7 +20,9 @@ from workitems.errors import (
     ValidationError,
     WorkitemsError,
 )
+from workitems.notify.enums import EventType
 from workitems.staging import repository
+from workitems.staging.emit import emit_candidates
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
@@ -68,6 +70,7 @@ def approve_candidate(
     _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
     candidate.task_id = task.id
     session.flush()
+    emit_candidates(session, EventType.candidate_approved, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -84,6 +87,7 @@ def reject_candidate(
     candidate = _lock_reviewable(session, candidate_id, expected_version)
     _review(session, candidate, ReviewState.rejected, actor_id=actor_id, reason=reason.strip())
     session.flush()
+    emit_candidates(session, EventType.candidate_rejected, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -104,6 +108,7 @@ def mark_duplicate(
     _review(session, candidate, ReviewState.duplicate, actor_id=actor_id, reason=reason)
     candidate.task_id = task.id
     session.flush()
+    emit_candidates(session, EventType.candidate_merged, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -194,6 +199,7 @@ def _approve_batch(
         _review(session, candidate, ReviewState.approved, actor_id=actor_id, reason=None)
         candidate.task_id = task.id
     session.flush()
+    emit_candidates(session, EventType.candidate_approved, ready, actor_id=actor_id)
     return outcomes
 
 

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
 from workitems.errors import NotFoundError, ValidationError
+from workitems.notify.enums import EventType
 from workitems.staging import repository
+from workitems.staging.emit import emit_candidates
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, CandidateUpdate
@@ -35,6 +37,7 @@ def stage_candidate(
     candidate = _new_candidate(session, data, actor_id=actor_id, source=source)
     session.add(candidate)
     session.flush()
+    emit_candidates(session, EventType.candidate_staged, [candidate], actor_id=actor_id)
     return candidate
 
 
@@ -86,8 +89,10 @@ def stage_many(
                 source=source,
                 users=(all_users, active),
             )
-    session.add_all([r.candidate for r in results if r.candidate is not None])
+    staged = [r.candidate for r in results if r.candidate is not None]
+    session.add_all(staged)
     session.flush()
+    emit_candidates(session, EventType.candidate_staged, staged, actor_id=actor_id)
     return results
 
 

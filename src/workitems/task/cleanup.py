@@ -5,6 +5,7 @@ the report lists, a nudge asks the owner (a history event), a snooze hides a tas
 report for a while, and cancel needs a person and a closure note.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.notify import outbox
+from workitems.notify.enums import MailTopic
 from workitems.task import repository, service
 from workitems.task.enums import EventKind, TaskStatus
 from workitems.task.models import Task
@@ -102,6 +105,41 @@ def _apply(
     return service.transition_task(
         session, ref, to=TaskStatus.canceled, note=note, actor_id=actor_id
     )
+
+
+def queue_reports(session: Session, items: Sequence[StaleItem]) -> int:
+    """Email each owner their part of the report (those who keep it on); how many."""
+    by_owner: dict[int, list[StaleItem]] = defaultdict(list)
+    for item in items:
+        owner = item.task.assignee
+        if owner is not None and owner.is_active:
+            by_owner[owner.id].append(item)
+    mails = [
+        (
+            owner_id,
+            {
+                "title": f"Weekly cleanup: {len(owned)} of your tasks have gone quiet",
+                "sections": [
+                    [
+                        "Move each on, hold it or close it",
+                        [
+                            {
+                                "key": i.task.key,
+                                "title": i.task.title,
+                                "due_date": None,
+                                "note": f"idle {i.idle_days} days"
+                                if i.reason == "idle"
+                                else f"on hold, idle {i.idle_days} days",
+                            }
+                            for i in owned
+                        ],
+                    ]
+                ],
+            },
+        )
+        for owner_id, owned in by_owner.items()
+    ]
+    return outbox.queue_mail(session, MailTopic.cleanup, mails)
 
 
 def nudge_stale(

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workitems.errors import NotFoundError
+from workitems.notify import outbox
+from workitems.notify.enums import EventType
 from workitems.staging.enums import CandidateSource
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, Evidence
@@ -24,6 +26,7 @@ from workitems.transcript.extract import (
 )
 from workitems.transcript.formats import Utterance
 from workitems.transcript.models import Transcript
+from workitems.transcript.schemas import TranscriptOut
 
 
 def analyze_transcript(
@@ -54,7 +57,12 @@ def analyze_transcript(
         atomic=True,
         source=CandidateSource.transcript,
     )
-    return transcript, [r.candidate for r in results if r.candidate is not None], True
+    candidates = [r.candidate for r in results if r.candidate is not None]
+    data = TranscriptOut.of(transcript).model_dump(mode="json")
+    data["actor"] = outbox.actor_ref(session, actor_id)
+    data["candidate_ids"] = [c.id for c in candidates]
+    outbox.emit(session, EventType.transcript_analyzed, data)
+    return transcript, candidates, True
 
 
 def extract_from(transcript: Transcript) -> list[ExtractedItem]:

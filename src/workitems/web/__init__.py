@@ -13,9 +13,11 @@ from workitems.web import (
     admin,
     cleanup,
     dashboard,
+    notifications,
     review,
     tasks,
     transcripts,
+    webhooks,
     work,
 )
 from workitems.web.render import STATIC
@@ -23,5 +25,16 @@ from workitems.web.render import STATIC
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, work, tasks, review, transcripts, dashboard, cleanup, admin):
+    for module in (
+        account,
+        work,
+        tasks,
+        review,
+        transcripts,
+        dashboard,
+        cleanup,
+        admin,
+        notifications,
+        webhooks,
+    ):
         app.include_router(module.router)

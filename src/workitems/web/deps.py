@@ -17,6 +17,7 @@ from workitems.auth.sessions import find_session
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import PermissionDeniedError
 from workitems.http.session import SessionDep
+from workitems.notify import inbox
 from workitems.user.models import UserRole
 
 SESSION_COOKIE = "wi_session"
@@ -32,6 +33,8 @@ class Viewer:
     name: str
     role: UserRole
     csrf_token: str
+    #: Unread notifications, for the bell on every page.
+    unread: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -67,6 +70,7 @@ def _signed_in(request: Request, session: SessionDep) -> Viewer:
         name=user.display_name,
         role=user.role,
         csrf_token=web_session.csrf_token,
+        unread=inbox.unread_count(session, user.id),
     )
     # End the read before the endpoint's own threadpool hop (see http/session.py).
     session.commit()
