@@ -108,6 +108,14 @@ def app(db_url: str) -> FastAPI:
     return create_app(Settings(database_url=db_url))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle(request: pytest.FixtureRequest) -> None:
+    """The app lives for the whole run; failed sign-ins of one test must not lock out the
+    next (every TestClient comes from the same address)."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").state.throttle.reset()
+
+
 @pytest.fixture
 def admin(session: Session) -> User:
     return make_user(session, email="admin@example.com", name="Ada Admin", role=UserRole.admin)

@@ -13,6 +13,7 @@ from workitems import __version__, web
 from workitems.api import (
     dashboard,
     health,
+    openapi,
     problems,
     search,
     staged,
@@ -25,7 +26,9 @@ from workitems.api import (
 )
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.api.nul_guard import NulGuardMiddleware
+from workitems.api.security_headers import SecurityHeadersMiddleware
 from workitems.auth.cache import TokenCache
+from workitems.auth.throttle import Limits, Throttle
 from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine, writer
 from workitems.http.session import new_write_limiter
@@ -79,7 +82,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.write_engine = writer(engine)
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
+    app.state.throttle = Throttle(
+        Limits(
+            token_failures=settings.token_failure_limit,
+            sign_in_failures=settings.sign_in_failure_limit,
+        ),
+        storage_url=settings.rate_limit_storage_url,
+    )
     problems.install(app)
+    openapi.install(app)
     # Added first, so it runs inside the size limit and never buffers an oversized body.
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(
@@ -91,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             web.transcripts.UPLOAD_PATH: settings.max_transcript_bytes,
         },
     )
+    # Outermost, so the size limit's and the NUL guard's answers get the headers too.
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     # Fixed paths under /api/tasks first, so they are not taken for a task id.
     app.include_router(users.router)

@@ -125,6 +125,7 @@ def serve(
         port=port or settings.port,
         workers=workers or settings.workers,
         log_level=settings.log_level,
+        server_header=False,  # no "server: uvicorn" banner for scanners
     )
 
 

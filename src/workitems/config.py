@@ -144,6 +144,21 @@ class Settings(BaseSettings):
         ge=0,
         description="A task due within this many days gets `task.due_soon` (once a day).",
     )
+    rate_limit_storage_url: str | None = Field(
+        default=None,
+        description="Where failed-authentication counts live: unset keeps them in each "
+        "process's memory; redis://host:6379/0 shares them between processes and hosts.",
+    )
+    token_failure_limit: str = Field(
+        default="30/minute;300/hour",
+        description="Failed API token checks allowed per client address (a `limits` "
+        "string); over it, 429 with Retry-After and no database lookup.",
+    )
+    sign_in_failure_limit: str = Field(
+        default="5/minute;20/hour",
+        description="Failed web sign-ins allowed per account and client address; over it, "
+        "that address is refused for that account (429 with Retry-After).",
+    )
     idempotency_lease_seconds: float = Field(
         default=60,
         gt=0,

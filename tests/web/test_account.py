@@ -5,7 +5,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.web.conftest import PASSWORD, csrf_of, sign_in
-from workitems.auth.sessions import FREE_ATTEMPTS
 from workitems.user.models import User
 from workitems.user.service import deactivate_user
 
@@ -71,6 +70,9 @@ class TestSignIn:
         assert response.headers["location"] == "/"
 
 
+FREE_ATTEMPTS = 5  # the default WORKITEMS_SIGN_IN_FAILURE_LIMIT, 5/minute
+
+
 class TestLockout:
     def test_repeated_failures_lock_even_the_right_password_out(
         self, anonymous: TestClient, web_user: User
@@ -80,6 +82,15 @@ class TestLockout:
         locked = sign_in(anonymous, web_user.email, PASSWORD)
         assert locked.status_code == 429
         assert "try again in" in locked.text
+        assert 1 <= int(locked.headers["Retry-After"]) <= 60
+
+    def test_an_attacker_cannot_lock_the_owner_out(
+        self, app: FastAPI, anonymous: TestClient, web_user: User
+    ) -> None:
+        for _ in range(FREE_ATTEMPTS + 2):
+            sign_in(anonymous, web_user.email, "wrong")
+        owner = TestClient(app, follow_redirects=False, client=("198.51.100.7", 50000))
+        assert sign_in(owner, web_user.email, PASSWORD).status_code == 303
 
 
 class TestSignOut:

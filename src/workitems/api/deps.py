@@ -24,6 +24,7 @@ from workitems.auth import service as auth
 from workitems.auth.cache import TokenCache
 from workitems.auth.scopes import Scope
 from workitems.auth.service import Principal
+from workitems.auth.throttle import Throttle
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import AuthenticationError, PermissionDeniedError
 from workitems.http.session import SessionDep
@@ -61,7 +62,7 @@ class RequireScope:
         key = auth.hash_token(raw)
         principal = cache.get(key)
         if principal is None:
-            principal = await run_in_threadpool(_verify, session, raw)
+            principal = await _verify_limited(request, session, raw, key)
             cache.put(key, principal)
         if not principal.has(self.scope):
             raise PermissionDeniedError(
@@ -69,6 +70,23 @@ class RequireScope:
                 required_scope=self.scope.value,
             )
         return principal
+
+
+async def _verify_limited(request: Request, session: Session, raw: str, key: str) -> Principal:
+    """A database check, unless this address is over its failure limit (429) or the token
+    failed moments ago (the negative cache): guessing costs the attacker, not the server."""
+    throttle: Throttle = request.app.state.throttle
+    cache: TokenCache = request.app.state.token_cache
+    address = request.client.host if request.client else "unknown"
+    throttle.check_token(address)
+    try:
+        if cache.known_bad(key):
+            raise AuthenticationError(auth.UNKNOWN_TOKEN)
+        return await run_in_threadpool(_verify, session, raw)
+    except AuthenticationError:
+        cache.put_bad(key)
+        throttle.token_failed(address)
+        raise
 
 
 def _verify(session: Session, raw: str) -> Principal:
@@ -90,7 +108,9 @@ TasksApprove = Annotated[Principal, Depends(RequireScope(Scope.tasks_approve))]
 UsersRead = Annotated[Principal, Depends(RequireScope(Scope.users_read))]
 
 
-async def _if_match(if_match: Annotated[str | None, Header()] = None) -> int:
+async def _if_match(
+    if_match: Annotated[str, Header(description="The ETag from your last GET (428 without).")],
+) -> int:
     return parse_if_match(if_match)
 
 

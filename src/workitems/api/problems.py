@@ -10,9 +10,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from workitems import errors
 from workitems.api.etags import format_etag
@@ -21,6 +22,13 @@ from workitems.http.statuses import status_for
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+#: What a 503 asks clients to wait: long enough for a pool or lock to free up.
+RETRY_AFTER_SECONDS = 2
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+IF_MATCH_REQUIRED = (
+    "Editing needs an If-Match header with the ETag from your last GET, so concurrent "
+    "edits are not lost."
+)
 
 _TITLES = {
     400: "Bad request",
@@ -93,6 +101,9 @@ async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONRe
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    if any(_is_missing_if_match(error) for error in exc.errors()):
+        # Declared required in OpenAPI, answered as RFC 6585 says: 428, not 422.
+        return await _domain_error(_request, errors.PreconditionRequiredError(IF_MATCH_REQUIRED))
     items = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ())]
@@ -107,22 +118,43 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
     return problem(422, f"The request is invalid: {summary}.", slug="validation", errors=items)
 
 
-async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+def _is_missing_if_match(error: Any) -> bool:
+    return tuple(error.get("loc", ())) == ("header", "if-match") and error.get("type") == "missing"
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    return problem(exc.status_code, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return problem(exc.status_code, detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path; Starlette's own 405 names only the
+    first route that matched the path (``GET`` where ``POST`` exists too)."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
-    """Lock or pool waits that ran out are overload, not bugs: 503 and a hint to retry.
-    Nothing was committed, so a retry is safe."""
-    if isinstance(exc, OperationalError) and "locked" not in str(exc.orig):
+    """Lock or pool waits that ran out, a database that is down or does not answer, a
+    connection lost mid-request: the database's operation failed, not this code. 503 and
+    a hint to retry; nothing was committed, so a retry is safe."""
+    if isinstance(exc, DBAPIError) and not (
+        isinstance(exc, OperationalError) or exc.connection_invalidated
+    ):
         return await _unexpected(_request, exc)
-    log.warning("database busy: %s", exc)
+    log.warning("database unavailable: %s", exc)
     return problem(
         503,
-        "The database is busy; nothing was changed. Retry in a moment.",
-        slug="database-busy",
-        headers={"Retry-After": "1"},
+        "The database is busy or unavailable; nothing was changed. Retry in a moment.",
+        slug="database-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -135,6 +167,6 @@ def install(app: FastAPI) -> None:
     app.exception_handler(errors.WorkitemsError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
-    app.exception_handler(OperationalError)(_database_busy)
+    app.exception_handler(DBAPIError)(_database_busy)
     app.exception_handler(PoolTimeoutError)(_database_busy)
     app.exception_handler(Exception)(_unexpected)

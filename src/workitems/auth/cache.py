@@ -4,6 +4,10 @@ Checking a token costs a database round trip on every request; caching the verif
 principal for a few seconds removes it from the hot path. The price is that a revocation
 made elsewhere (the CLI, another process) takes effect within ``ttl_seconds``; a ttl of 0
 turns the cache off. Keys are token hashes, never the tokens themselves.
+
+Failures are cached too, for ``NEGATIVE_TTL_SECONDS``: a token that failed hardly ever
+turns valid (tokens are minted here, revocation and expiry are for good; only reactivating
+its user does, and then within that minute), so repeating a bad one costs no lookup.
 """
 
 import threading
@@ -11,13 +15,26 @@ import time
 
 from workitems.auth.service import Principal
 
+NEGATIVE_TTL_SECONDS = 60.0
+
 
 class TokenCache:
     def __init__(self, ttl_seconds: float, *, max_entries: int = 10_000) -> None:
         self.ttl = ttl_seconds
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, Principal]] = {}
+        self._bad: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    def known_bad(self, token_hash: str) -> bool:
+        expires = self._bad.get(token_hash)
+        return expires is not None and expires >= time.monotonic()
+
+    def put_bad(self, token_hash: str) -> None:
+        with self._lock:
+            if len(self._bad) >= self.max_entries:
+                self._bad.clear()
+            self._bad[token_hash] = time.monotonic() + NEGATIVE_TTL_SECONDS
 
     def get(self, token_hash: str) -> Principal | None:
         if self.ttl <= 0:

@@ -23,6 +23,7 @@ from workitems.user.models import User, UserRole
 TOKEN_PREFIX = "wi_"  # noqa: S105 (a public marker, not a secret)
 #: ``last_used_at`` is refreshed at most this often, so reads stay reads.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+UNKNOWN_TOKEN = "The token is unknown, revoked or expired."  # noqa: S105 (a message)
 #: Ten years; a longer expiry is a typo (and past ``datetime``'s range it would crash).
 MAX_EXPIRY_DAYS = 3650
 
@@ -89,7 +90,7 @@ def authenticate(session: Session, raw: str) -> Principal:
         or (token.expires_at is not None and token.expires_at <= now)
         or not token.user.is_active
     ):
-        raise AuthenticationError("The token is unknown, revoked or expired.")
+        raise AuthenticationError(UNKNOWN_TOKEN)
     return Principal(
         user_id=token.user_id,
         email=token.user.email,

@@ -1,10 +1,9 @@
 """Password sign-in and browser sessions (the web app); API tokens live in ``service.py``.
 
 A session cookie carries 32 random bytes; the table keeps only their SHA-256, as for API
-tokens. Repeated failures lock the account for a growing delay: the first
-``FREE_ATTEMPTS`` failures cost nothing, each one after that doubles the wait, up to
-``MAX_LOCK``. While locked, even the right password is refused without being checked, so a
-guesser learns nothing, and the counter resets only on a successful sign-in.
+tokens. Repeated failures are limited per account and client address (``throttle.py``), so
+nobody can keep someone else locked out. (``users.failed_sign_ins`` and ``locked_until``
+held an account-wide lockout before; they are no longer written.)
 """
 
 import secrets
@@ -16,15 +15,13 @@ from sqlalchemy.orm import Session
 
 from workitems.auth.models import WebSession
 from workitems.auth.service import hash_token
+from workitems.auth.throttle import Throttle
 from workitems.clock import utc_now
-from workitems.errors import AuthenticationError, LockedOutError, ValidationError
+from workitems.errors import AuthenticationError, ValidationError
 from workitems.user import repository as users_repository
 from workitems.user.models import User
 from workitems.user.passwords import hash_password, verify_password
 
-FREE_ATTEMPTS = 5
-FIRST_LOCK = timedelta(seconds=30)
-MAX_LOCK = timedelta(minutes=15)
 BAD_CREDENTIALS = "That email and password do not match an active account."
 
 #: Verified against when the email is unknown, so a wrong email costs as long as a wrong
@@ -40,36 +37,32 @@ class SignedIn:
     web_session: WebSession
 
 
-def sign_in(session: Session, *, email: str, password: str, lifetime: timedelta) -> SignedIn:
-    """Check the password and open a session, or record the failure and raise.
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    lifetime: timedelta,
+    throttle: Throttle,
+    address: str,
+) -> SignedIn:
+    """Check the password and open a session, or count the failure and raise.
 
-    The failure count is flushed before raising: the caller must commit it even though
-    the sign-in failed, or the lockout never engages.
+    Failures are counted per account *and* client address (``auth/throttle.py``): over the
+    limit even the right password is refused without being checked, so a guesser learns
+    nothing, while the account's owner still signs in from anywhere else.
     """
     now = utc_now()
-    user = session.scalar(
-        select(User)
-        .where(User.email == users_repository.normalize_email(email))
-        .with_for_update(of=User)
-    )
+    throttle.check_sign_in(email, address)
+    user = session.scalar(select(User).where(User.email == users_repository.normalize_email(email)))
     if user is None or not user.is_active or user.password_hash is None:
         verify_password(_DUMMY_HASH, password)
+        throttle.sign_in_failed(email, address)
         raise AuthenticationError(BAD_CREDENTIALS)
-    if user.locked_until is not None and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise LockedOutError(
-            f"Too many failed sign-ins for this account; try again in {wait} seconds.",
-            retry_after=wait,
-        )
     if not verify_password(user.password_hash, password):
-        user.failed_sign_ins += 1
-        over = user.failed_sign_ins - FREE_ATTEMPTS
-        if over >= 0:
-            user.locked_until = now + min(FIRST_LOCK * 2**over, MAX_LOCK)
-        session.flush()
+        throttle.sign_in_failed(email, address)
         raise AuthenticationError(BAD_CREDENTIALS)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    throttle.sign_in_succeeded(email, address)
     # Expired sessions of this user go when they sign in again: the table stays small
     # without a sweeper job.
     session.execute(
@@ -114,14 +107,12 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Replace a password: clears the lockout and signs the user out everywhere, so a
+    """Replace a password: signs the user out everywhere, so a
     reset after a suspected compromise actually locks the old holder out."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password"
         )
     user.password_hash = hash_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     session.flush()

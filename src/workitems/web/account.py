@@ -72,11 +72,20 @@ def sign_in(
         )
     lifetime = timedelta(days=request.app.state.settings.session_days)
     try:
-        signed_in = sessions.sign_in(session, email=email, password=password, lifetime=lifetime)
+        signed_in = sessions.sign_in(
+            session,
+            email=email,
+            password=password,
+            lifetime=lifetime,
+            throttle=request.app.state.throttle,
+            address=request.client.host if request.client else "unknown",
+        )
+    except LockedOutError as exc:
+        page = _sign_in_page(request, next_url=target, email=email, error=exc.detail, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     except AuthenticationError as exc:
-        session.commit()  # the failure count must be kept, or the lockout never engages
-        status = 429 if isinstance(exc, LockedOutError) else 401
-        return _sign_in_page(request, next_url=target, email=email, error=exc.detail, status=status)
+        return _sign_in_page(request, next_url=target, email=email, error=exc.detail, status=401)
     response = redirect(target)
     response.set_cookie(
         SESSION_COOKIE,

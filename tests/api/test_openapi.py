@@ -1,0 +1,48 @@
+"""The OpenAPI document says what the API answers (the fuzzer checks the rest)."""
+
+import json
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+
+def _operation(app: FastAPI, path: str, method: str) -> dict:  # type: ignore[type-arg]
+    return app.openapi()["paths"][path][method]  # type: ignore[no-any-return]
+
+
+class TestDocument:
+    def test_every_ref_resolves(self, app: FastAPI) -> None:
+        document = app.openapi()
+        text = json.dumps(document)
+        assert "#/$defs/" not in text
+        for name in {part.split('"')[0] for part in text.split("#/components/schemas/")[1:]}:
+            assert name in document["components"]["schemas"], name
+
+    def test_problems_are_documented(self, app: FastAPI) -> None:
+        responses = _operation(app, "/api/tasks/{ref}", "patch")["responses"]
+        for status in ("401", "403", "404", "409", "412", "413", "422", "428", "429", "503"):
+            assert "application/problem+json" in responses[status]["content"], status
+
+    def test_if_match_is_required_where_it_is(self, app: FastAPI) -> None:
+        [header] = [
+            p
+            for p in _operation(app, "/api/tasks/{ref}", "patch")["parameters"]
+            if p["in"] == "header"
+        ]
+        assert (header["name"].lower(), header["required"]) == ("if-match", True)
+        transition = _operation(app, "/api/tasks/{ref}/transition", "post")["parameters"]
+        assert not any(p["in"] == "header" and p.get("required") for p in transition)
+
+
+class TestBehaviour:
+    def test_missing_if_match_is_428(self, client: TestClient) -> None:
+        key = client.post("/api/tasks", json={"title": "t"}).json()["key"]
+        response = client.patch(f"/api/tasks/{key}", json={"title": "u"})
+        assert response.status_code == 428
+        assert response.headers["content-type"] == "application/problem+json"
+
+    def test_an_unsupported_method_lists_every_allowed_one(self, client: TestClient) -> None:
+        response = client.options("/api/tasks")
+        assert response.status_code == 405
+        allowed = {m.strip() for m in response.headers["allow"].split(",")}
+        assert {"GET", "POST"} <= allowed
