@@ -44,6 +44,9 @@ test: $(VENV)/.installed-dev chromium ## install the dev dependencies and chromi
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 -q
 
+fuzz: $(VENV)/.installed-dev ## schemathesis --checks all against a real server, SQLite and PostgreSQL (bounded; part of test)
+	$(BIN)/pytest -n 2 -q tests/fuzz
+
 lint: $(VENV)/.installed-dev ## ruff only
 	$(BIN)/ruff check src tests bench training
 

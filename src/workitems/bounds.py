@@ -4,11 +4,16 @@ PostgreSQL's ``integer`` ends at 2**31 - 1 and SQLite's at 2**63 - 1; an id beyo
 smaller can name no row, so inputs are bounded there and a larger one is answered 422
 (or 404 where it names a resource), never 500. Only ASCII digits make a number:
 ``"²".isdigit()`` is true, yet ``int("²")`` fails.
+
+JSON bodies are validated after parsing, in pydantic's lax mode, which would read ``0`` as
+``false`` or as the date 1970-01-01; ``Day`` and ``Flag`` take only what the OpenAPI
+schema promises (an ISO date string, a JSON boolean).
 """
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, StrictBool
 
 MAX_ID = 2**31 - 1
 
@@ -16,6 +21,18 @@ MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: A count or index stored in an integer column or JSON (utterance indexes, days).
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, int | float):
+        raise ValueError("a date is written as text, YYYY-MM-DD")
+    return value
+
+
+#: A calendar day in a request body: ``"2026-12-04"``, never a number.
+Day = Annotated[date, BeforeValidator(_iso_text)]
+#: A yes/no in a request body: ``true`` or ``false``, never ``0`` or ``"yes"``.
+Flag = StrictBool
 
 
 def parse_id(text: str) -> int | None:

@@ -46,3 +46,11 @@ class TestBehaviour:
         assert response.status_code == 405
         allowed = {m.strip() for m in response.headers["allow"].split(",")}
         assert {"GET", "POST"} <= allowed
+
+    def test_numbers_are_not_dates_or_booleans(self, client: TestClient) -> None:
+        """Lax parsing would read 0 as false or 1970-01-01, which the schema forbids."""
+        view = client.post("/api/tasks/views", json={"name": "v", "query": "", "shared": 0})
+        assert view.status_code == 422
+        task = client.post("/api/tasks", json={"title": "t", "due_date": 0})
+        assert task.status_code == 422
+        assert client.post("/api/tasks", json={"title": "t", "due_date": "2031-01-02"}).is_success

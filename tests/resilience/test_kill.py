@@ -8,7 +8,7 @@ import httpx2
 from sqlalchemy import Engine, func, select, text
 
 from tests.factories import auth
-from tests.resilience.conftest import Server
+from tests.servers import Server
 from workitems.db import is_sqlite
 from workitems.idempotency.models import IdempotencyKey
 from workitems.staging.models import Candidate

@@ -37,6 +37,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _DESCRIPTIONS = {
+    400: "The body could not be read at all (not UTF-8, not JSON).",
     401: "No token, or an unknown, revoked or expired one.",
     403: "The token lacks the scope this route needs.",
     404: "Nothing with that id (or key) exists, or it is not yours to see.",
@@ -93,7 +94,7 @@ def problem_statuses(path: str, method: str, operation: dict[str, Any]) -> set[i
     if method in _WRITE_METHODS:
         statuses.add(409)
     if "requestBody" in operation:
-        statuses |= {413, 422}
+        statuses |= {400, 413, 422}  # 400: a body that is not even UTF-8 or JSON
     headers = {
         parameter.get("name", "").lower()
         for parameter in operation.get("parameters", ())

@@ -5,12 +5,13 @@ with the web pages); an expected failure is never a 500.
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -131,8 +132,18 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route serves at this path; Starlette's own 405 names only the
-    first route that matched the path (``GET`` where ``POST`` exists too)."""
+    """The methods of the resource this path names, as the OpenAPI document lists them.
+
+    Starlette's own 405 names only the first route that matched (``GET`` where ``POST``
+    exists too); probing the router instead would also count catch-all routes such as
+    ``/api/tasks/{ref}`` for ``/api/tasks/dashboard``. Paths the document does not
+    describe (web pages) fall back to probing the router.
+    """
+    path = request.scope["path"]
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return sorted(method.upper() for method in item if method.upper() in _METHODS)
     allowed = []
     for method in _METHODS:
         scope = {**request.scope, "method": method}
@@ -158,6 +169,17 @@ async def _database_busy(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    """A number or value the database cannot hold (an id past its integer, a date past
+    its range): bad input that got past the schema, so 422 rather than a 500."""
+    log.warning("value out of range for the database: %s", exc)
+    return problem(
+        422,
+        "A value in the request is out of range or malformed for storage.",
+        slug="validation",
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "An unexpected error occurred; it has been logged.")
@@ -167,6 +189,8 @@ def install(app: FastAPI) -> None:
     app.exception_handler(errors.WorkitemsError)(_domain_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(DataError)(_out_of_range)
+    app.exception_handler(OverflowError)(_out_of_range)
     app.exception_handler(DBAPIError)(_database_busy)
     app.exception_handler(PoolTimeoutError)(_database_busy)
     app.exception_handler(Exception)(_unexpected)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.api.staged import candidates_out
-from workitems.bounds import Id
+from workitems.bounds import Day, Id
 from workitems.errors import ValidationError
 from workitems.http.params import PathId
 from workitems.http.session import SessionDep, SessionRoute
@@ -124,7 +124,7 @@ class AnalyzeIn(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     content: str | None = None
     format: TranscriptFormat = TranscriptFormat.auto
-    meeting_date: date | None = None
+    meeting_date: Day | None = None
     participants: list[Participant] = Field(default_factory=list, max_length=200)
 
 
@@ -141,6 +141,7 @@ class AnalysisOut(BaseModel):
     response_model=AnalysisOut,
     summary="Extract action items and stage them for review; re-running with the same "
     "extractor version stages nothing new",
+    responses={201: {"model": AnalysisOut, "description": "Inline content, stored and staged."}},
 )
 def analyze(data: AnalyzeIn, session: SessionDep, principal: TasksWrite) -> Response:
     if (data.transcript_id is None) == (data.content is None):

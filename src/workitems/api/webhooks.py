@@ -8,6 +8,7 @@ from workitems.api.deps import TasksWrite
 from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.errors import PermissionDeniedError
+from workitems.http.params import PathId
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.notify import webhooks as service
 from workitems.notify.schemas import (
@@ -70,7 +71,7 @@ def list_webhooks(session: SessionDep, _: AdminWrite) -> Response:
 
 
 @router.get("/{webhook_id}", response_model=WebhookOut, summary="One endpoint")
-def get_webhook(webhook_id: int, session: SessionDep, _: AdminWrite) -> Response:
+def get_webhook(webhook_id: PathId, session: SessionDep, _: AdminWrite) -> Response:
     return json_response(WebhookOut.of(service.get_webhook(session, webhook_id)))
 
 
@@ -80,7 +81,7 @@ def get_webhook(webhook_id: int, session: SessionDep, _: AdminWrite) -> Response
     summary="Change the URL, events or description; pause or re-enable",
 )
 def update_webhook(
-    webhook_id: int, data: WebhookPatch, request: Request, session: SessionDep, _: AdminWrite
+    webhook_id: PathId, data: WebhookPatch, request: Request, session: SessionDep, _: AdminWrite
 ) -> Response:
     hook = service.update_webhook(
         session,
@@ -99,7 +100,7 @@ def update_webhook(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an endpoint with its delivery log",
 )
-def delete_webhook(webhook_id: int, session: SessionDep, _: AdminWrite) -> Response:
+def delete_webhook(webhook_id: PathId, session: SessionDep, _: AdminWrite) -> Response:
     service.delete_webhook(session, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -109,7 +110,7 @@ def delete_webhook(webhook_id: int, session: SessionDep, _: AdminWrite) -> Respo
     response_model=WebhookCreated,
     summary="A new secret; the old one keeps signing for 24 hours",
 )
-def rotate_secret(webhook_id: int, session: SessionDep, _: AdminWrite) -> Response:
+def rotate_secret(webhook_id: PathId, session: SessionDep, _: AdminWrite) -> Response:
     return json_response(WebhookCreated.with_secret(service.rotate_secret(session, webhook_id)))
 
 
@@ -118,7 +119,7 @@ def rotate_secret(webhook_id: int, session: SessionDep, _: AdminWrite) -> Respon
     response_model=AttemptList,
     summary="The last 100 attempts, newest first: status code, latency, error",
 )
-def list_deliveries(webhook_id: int, session: SessionDep, _: AdminWrite) -> Response:
+def list_deliveries(webhook_id: PathId, session: SessionDep, _: AdminWrite) -> Response:
     rows = service.list_attempts(session, webhook_id)
     return json_response(AttemptList(items=[AttemptOut.of(a, t) for a, t in rows]))
 
@@ -129,6 +130,8 @@ def list_deliveries(webhook_id: int, session: SessionDep, _: AdminWrite) -> Resp
     response_model=DeliveryOut,
     summary="Send a delivery's event again now (a new delivery, same webhook-id)",
 )
-def redeliver(webhook_id: int, delivery_id: int, session: SessionDep, _: AdminWrite) -> Response:
+def redeliver(
+    webhook_id: PathId, delivery_id: PathId, session: SessionDep, _: AdminWrite
+) -> Response:
     new = service.redeliver(session, webhook_id, delivery_id)
     return json_response(DeliveryOut.of(new), status_code=status.HTTP_202_ACCEPTED)

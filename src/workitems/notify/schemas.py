@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from workitems.bounds import Flag
 from workitems.notify.enums import DeliveryStatus, EventType
 from workitems.notify.models import Delivery, DeliveryAttempt, Notification, Webhook
 
@@ -28,7 +29,7 @@ class WebhookPatch(_Input):
     url: Url | None = None
     events: list[EventType] | None = None
     description: Description | None = None
-    active: bool | None = Field(
+    active: Flag | None = Field(
         default=None, description="false pauses the endpoint; true re-enables a disabled one."
     )
 

@@ -4,9 +4,17 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+)
 
-from workitems.bounds import Count, Id
+from workitems.bounds import Count, Day, Id
 from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.warnings import ReviewWarning
@@ -26,7 +34,9 @@ class Evidence(BaseModel):
 
     utterance_index: Count | None = None
     speaker: Annotated[str, StringConstraints(max_length=200)] | None = None
-    start: float | str | None = Field(default=None, description="Seconds, or a timestamp.")
+    start: StrictFloat | StrictInt | str | None = Field(
+        default=None, description="Seconds, or a timestamp."
+    )
     quote: Annotated[str, StringConstraints(max_length=5_000)] = ""
 
 
@@ -42,7 +52,7 @@ class CandidateIn(_Input):
         default=None,
         description="The owner's name as heard in the meeting, when `assignee` is an email or id.",
     )
-    due: date | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
+    due: Day | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
     due_phrase: Annotated[str, StringConstraints(max_length=200)] | None = None
     priority: Priority = Priority.none
     labels: list[Label] = Field(default_factory=list, max_length=20)
@@ -61,7 +71,7 @@ class CandidateUpdate(_Input):
     title: Title | None = None
     description: Description | None = None
     assignee: AssigneeInput | None = None
-    due: date | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
+    due: Day | None = Field(default=None, validation_alias=AliasChoices("due", "due_date"))
     due_phrase: Annotated[str, StringConstraints(max_length=200)] | None = None
     priority: Priority | None = None
     labels: list[Label] | None = Field(default=None, max_length=20)
@@ -98,7 +108,7 @@ class DuplicateIn(_Input):
 
 
 class SnoozeIn(_Input):
-    until: date
+    until: Day
     reason: Reason | None = None
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from workitems.bounds import Id
+from workitems.bounds import Day, Id
 from workitems.clock import utc_today
 from workitems.task.enums import (
     BulkAction,
@@ -50,7 +50,7 @@ class TaskCreate(_Input):
     )
     priority: Priority = Priority.none
     assignee: AssigneeRef | None = None
-    due_date: date | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
+    due_date: Day | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
     labels: list[Label] = Field(default_factory=list)
     closure_note: Note | None = None
 
@@ -64,7 +64,7 @@ class TaskUpdate(_Input):
     description: Description | None = None
     priority: Priority | None = None
     assignee: AssigneeRef | None = None
-    due_date: date | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
+    due_date: Day | None = Field(default=None, validation_alias=AliasChoices("due_date", "due"))
     labels: list[Label] | None = None
     reason: Note | None = Field(default=None, description="Why, kept in the history.")
 
@@ -282,7 +282,7 @@ class SweepIn(_Input):
         default=None,
         description="Required to cancel (the closure note); the nudge message otherwise.",
     )
-    until: date | None = Field(
+    until: Day | None = Field(
         default=None, description="Snooze end (a future date); default: in 14 days."
     )
 

@@ -3,6 +3,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from workitems.bounds import Day
 from workitems.transcript.formats import TranscriptFormat
 from workitems.transcript.models import Transcript
 
@@ -24,7 +25,7 @@ class TranscriptIn(BaseModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     content: str = Field(description="The transcript text in any supported format.")
     format: TranscriptFormat = TranscriptFormat.auto
-    meeting_date: date | None = Field(
+    meeting_date: Day | None = Field(
         default=None, description="Relative due dates resolve against this day."
     )
     participants: list[Participant] = Field(default_factory=list, max_length=200)

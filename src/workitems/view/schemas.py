@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from workitems.bounds import Flag
 from workitems.search.service import SearchSort
 from workitems.user.schemas import UserRef
 from workitems.view.models import SavedView
@@ -19,8 +20,8 @@ class ViewCreate(BaseModel):
     name: Name
     query: Query = Field(description="A search query, as on `/api/tasks/search`.")
     sort: SearchSort = SearchSort.updated
-    shared: bool = Field(default=False, description="Visible to the whole team.")
-    is_default: bool = Field(default=False, description="The view your task list opens with.")
+    shared: Flag = Field(default=False, description="Visible to the whole team.")
+    is_default: Flag = Field(default=False, description="The view your task list opens with.")
 
 
 class ViewUpdate(BaseModel):
@@ -29,8 +30,8 @@ class ViewUpdate(BaseModel):
     name: Name | None = None
     query: Query | None = None
     sort: SearchSort | None = None
-    shared: bool | None = None
-    is_default: bool | None = None
+    shared: Flag | None = None
+    is_default: Flag | None = None
 
 
 class ViewOut(BaseModel):
