@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from workitems.auth.service import authenticate
 from workitems.auth.sessions import sign_in
+from workitems.auth.throttle import Throttle
 from workitems.cli import app
 from workitems.db import session_scope
 from workitems.errors import AuthenticationError
@@ -346,6 +347,8 @@ class TestSetPassword:
                 email="sam@example.com",
                 password="a long new password",
                 lifetime=timedelta(days=1),
+                throttle=Throttle(),
+                address="127.0.0.1",
             )
             assert signed_in.user.email == "sam@example.com"
 

@@ -23,8 +23,8 @@ from workitems.http.statuses import status_for
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
-#: What a 503 asks clients to wait: long enough for a pool or lock to free up.
-RETRY_AFTER_SECONDS = 2
+#: What a 503 asks clients to wait before retrying.
+RETRY_AFTER_SECONDS = 1
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 IF_MATCH_REQUIRED = (
     "Editing needs an If-Match header with the ETag from your last GET, so concurrent "
