@@ -8,7 +8,7 @@ export WORKITEMS_TEST_DATABASE_URL
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search bench-notify train-extractor clean
+.PHONY: help run test fuzz chromium lint typecheck pytest format bench-api bench-staging bench-extraction bench-search bench-notify train-extractor clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-17s %s\n", $$1, $$2}'
