@@ -50,9 +50,11 @@ def create_tasks(
     *,
     actor_id: int | None,
 ) -> list[Task]:
-    """Create many tasks with two flushes in all (rows, then their history), so approving
-    a thousand candidates costs a few batched statements rather than thousands. Every item
-    is validated before anything is written: one bad item raises and writes nothing."""
+    """Create many tasks with two flushes in all (rows, then their history with the
+    outbox), so approving a thousand candidates costs a few batched statements rather than
+    thousands. Every item is validated before anything is written: one bad item raises and
+    writes nothing. The creator is loaded up front, so building the events' payloads
+    lazy-loads nothing (a lazy load would flush on its own)."""
     tasks = [
         _new_task(session, data, source, provenance, actor_id) for data, source, provenance in items
     ]
@@ -78,7 +80,6 @@ def create_tasks(
                 if value not in (None, [], "")
             },
         )
-    session.flush()
     outbox.emit_many(
         session,
         [
@@ -111,6 +112,7 @@ def _new_task(
     if initial == TaskStatus.in_progress and assignee is None:
         raise ValidationError("A task in progress needs an owner.", field="assignee")
     now = utc_now()
+    creator = session.get(User, actor_id) if actor_id is not None else None
     task = Task(
         title=data.title,
         description=data.description,
@@ -120,6 +122,7 @@ def _new_task(
         due_date=data.due_date,
         source=source,
         created_by_id=actor_id,
+        created_by=creator,
         created_at=now,
         updated_at=now,
         status_changed_at=now,
