@@ -149,7 +149,7 @@ class TestImport:
         with session_scope(engine, write=False) as session:
             from workitems.staging.service import list_candidates
 
-            rows, _ = list_candidates(session)
+            rows = list_candidates(session).items
             assert [c.source for c in rows] == ["import", "import"]
             assert rows[1].assignee is not None
             assert rows[1].assignee.email == "priya@example.com"
@@ -165,7 +165,7 @@ class TestImport:
         with session_scope(engine, write=False) as session:
             from workitems.staging.service import list_candidates
 
-            assert list(list_candidates(session)[0]) == []
+            assert list(list_candidates(session).items) == []
 
 
 class TestExtract:

@@ -341,10 +341,10 @@ class TestPostgresCount:
 @pytest.mark.usefixtures("world")
 class TestFindTasks:
     def _find(self, session: Session, q: str | None, viewer: User) -> set[str]:
-        tasks_, _ = find_tasks(
+        page = find_tasks(
             session, q, TaskFilters(), viewer_id=viewer.id, sort=Sort(), cursor=None, limit=50
         )
-        return {task.title for task in tasks_}
+        return {task.title for task in page.items}
 
     @pytest.mark.parametrize("q", [None, "", "   "])
     def test_no_query_is_the_plain_list(self, session: Session, ana: User, q: str | None) -> None:

@@ -47,17 +47,18 @@ class TestListCandidatesWithWarnings:
             due=utc_today() + timedelta(days=3),
         )
         noisy = _stage(session, title="Budget")
-        with_, _ = list_candidates_with_warnings(session, has_warnings=True)
-        without, _ = list_candidates_with_warnings(session, has_warnings=False)
+        with_ = list_candidates_with_warnings(session, has_warnings=True).items
+        without = list_candidates_with_warnings(session, has_warnings=False).items
         assert [i.candidate.id for i in with_] == [noisy.id]
         assert [i.candidate.id for i in without] == [clean.id]
 
     def test_a_full_page_gives_a_cursor(self, session: Session) -> None:
         first, second = _stage(session, title="Budget"), _stage(session, title="Venue")
-        page, after = list_candidates_with_warnings(session, has_warnings=True, limit=1)
-        assert ([i.candidate.id for i in page], after) == ([first.id], first.id)
-        rest, last = list_candidates_with_warnings(session, has_warnings=True, after_id=after)
-        assert ([i.candidate.id for i in rest], last) == ([second.id], None)
+        page = list_candidates_with_warnings(session, has_warnings=True, limit=1)
+        assert [i.candidate.id for i in page.items] == [first.id]
+        assert page.next_cursor is not None
+        rest = list_candidates_with_warnings(session, has_warnings=True, cursor=page.next_cursor)
+        assert ([i.candidate.id for i in rest.items], rest.next_cursor) == ([second.id], None)
 
 
 class TestDuplicateIndexCache:

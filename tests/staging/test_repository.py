@@ -41,23 +41,21 @@ class TestListPage:
         waiting.state = hidden.state = ReviewState.snoozed
         waiting.snoozed_until, hidden.snoozed_until = today, today + timedelta(days=1)
         session.flush()
-        rows, last = repository.list_page(
-            session, states=[ReviewState.staged], today=today, limit=10
-        )
-        assert [c.id for c in rows] == [waiting.id]
-        assert last is None
+        page = repository.list_page(session, states=[ReviewState.staged], today=today, limit=10)
+        assert [c.id for c in page.items] == [waiting.id]
+        assert page.next_cursor is None
 
     def test_filters_by_source(self, session: Session) -> None:
         _stage(session, "Manual one")
         bulk = _stage(session, "Bulk one", CandidateSource.bulk)
-        rows, _ = repository.list_page(
+        page = repository.list_page(
             session,
             states=[ReviewState.staged],
             today=utc_today(),
             source=CandidateSource.bulk,
             limit=10,
         )
-        assert [c.id for c in rows] == [bulk.id]
+        assert [c.id for c in page.items] == [bulk.id]
 
 
 class TestStagedTitles:

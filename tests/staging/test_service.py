@@ -88,7 +88,7 @@ class TestStageMany:
     def test_atomic_stages_nothing_when_one_is_invalid(self, session: Session) -> None:
         results = stage_many(session, self.ITEMS, actor_id=None, atomic=True)
         assert all(r.candidate is None for r in results)
-        assert list_candidates(session)[0] == []
+        assert list_candidates(session).items == []
 
     def test_an_unknown_assignee_id_is_that_items_error(self, session: Session) -> None:
         items = [{"title": "Send the deck", "assignee": 999_999}]
@@ -109,11 +109,11 @@ class TestListCandidates:
             stage_candidate(session, CandidateIn(title=f"Item {n}"), actor_id=None).id
             for n in range(3)
         ]
-        first, after = list_candidates(session, limit=2)
-        assert [c.id for c in first] == ids[:2]
-        rest, last = list_candidates(session, limit=2, after_id=after)
-        assert [c.id for c in rest] == ids[2:]
-        assert last is None
+        first = list_candidates(session, limit=2)
+        assert [c.id for c in first.items] == ids[:2]
+        rest = list_candidates(session, limit=2, cursor=first.next_cursor)
+        assert [c.id for c in rest.items] == ids[2:]
+        assert rest.next_cursor is None
 
     def test_limit_out_of_range_is_refused(self, session: Session) -> None:
         with pytest.raises(ValidationError):
@@ -123,8 +123,8 @@ class TestListCandidates:
         reviewer = make_user(session)
         candidate = stage_candidate(session, CandidateIn(title="Not work"), actor_id=None)
         reject_candidate(session, candidate.id, actor_id=reviewer.id, reason="chatter")
-        assert list_candidates(session)[0] == []
-        [rejected] = list_candidates(session, states=[ReviewState.rejected])[0]
+        assert list_candidates(session).items == []
+        [rejected] = list_candidates(session, states=[ReviewState.rejected]).items
         assert rejected.id == candidate.id
 
 

@@ -65,15 +65,16 @@ class TestListRows:
             cursors: tuple[str | None, str | None] = (None, None)
             seen: list[int] = []
             while True:
-                tasks, orm_next = repository.list_page(
+                tasks = repository.list_page(
                     session, TaskFilters(), sort=sort, cursor=cursors[0], limit=2
                 )
-                rows, row_next = repository.list_rows(
+                rows = repository.list_rows(
                     session, TaskFilters(), sort=sort, cursor=cursors[1], limit=2
                 )
-                assert [r.id for r in rows] == [t.id for t in tasks]
+                orm_next, row_next = tasks.next_cursor, rows.next_cursor
+                assert [r.id for r in rows.items] == [t.id for t in tasks.items]
                 assert row_next == orm_next
-                seen += [r.id for r in rows]
+                seen += [r.id for r in rows.items]
                 if row_next is None:
                     break
                 cursors = (orm_next, row_next)

@@ -193,18 +193,19 @@ class TestListTasks:
     def test_default_hides_closed(self, session: Session, admin: User) -> None:
         open_task = make_task(session, actor=admin, title="Open one")
         make_task(session, actor=admin, title="Closed one", status=TaskStatus.completed)
-        tasks, _ = service.list_tasks(session, TaskFilters())
-        assert [t.id for t in tasks] == [open_task.id]
+        page = service.list_tasks(session, TaskFilters())
+        assert [t.id for t in page.items] == [open_task.id]
 
     def test_keyset_pages_cover_everything_once(self, session: Session, admin: User) -> None:
         created = {make_task(session, actor=admin, title=f"Task {i}").id for i in range(7)}
         seen: list[int] = []
         cursor = None
         for _ in range(10):
-            page, cursor = service.list_tasks(
+            page = service.list_tasks(
                 session, TaskFilters(), sort=Sort.parse("-updated"), cursor=cursor, limit=3
             )
-            seen.extend(t.id for t in page)
+            seen.extend(t.id for t in page.items)
+            cursor = page.next_cursor
             if cursor is None:
                 break
         assert sorted(seen) == sorted(created)
@@ -221,13 +222,13 @@ class TestListTasks:
                 priority=list(Priority)[i],
             )
         seen: list[int] = []
-        page, cursor = service.list_tasks(session, TaskFilters(), sort=Sort.parse(sort), limit=2)
-        seen.extend(t.id for t in page)
-        while cursor:
-            page, cursor = service.list_tasks(
-                session, TaskFilters(), sort=Sort.parse(sort), cursor=cursor, limit=2
+        page = service.list_tasks(session, TaskFilters(), sort=Sort.parse(sort), limit=2)
+        seen.extend(t.id for t in page.items)
+        while page.next_cursor:
+            page = service.list_tasks(
+                session, TaskFilters(), sort=Sort.parse(sort), cursor=page.next_cursor, limit=2
             )
-            seen.extend(t.id for t in page)
+            seen.extend(t.id for t in page.items)
         assert len(seen) == 5 == len(set(seen))
 
     def test_limit_bounds(self, session: Session) -> None:

@@ -189,7 +189,7 @@ class TestReview:
         ids = [_stage(session, title=f"Send report number {n}") for n in range(count)]
         token = csrf_of(browser.get("/review").text)
         browser.post("/review/bulk", data={"csrf_token": token, "ids": [str(i) for i in ids]})
-        waiting, _ = list_candidates(session)
+        waiting = list_candidates(session).items
         assert not waiting
         assert f"Approved {count} candidates" in browser.get("/review").text
 

@@ -11,7 +11,7 @@ from workitems.api.etags import format_etag
 from workitems.api.idempotency import run_idempotent
 from workitems.api.problems import item_error, problem
 from workitems.api.responses import json_response
-from workitems.errors import ValidationError, WorkitemsError
+from workitems.errors import WorkitemsError
 from workitems.http.params import PathId, QueryId
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.staging import attention, service
@@ -64,19 +64,18 @@ def list_staged(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
 ) -> Response:
-    if cursor is not None and not cursor.isdigit():
-        raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
-    items, last = attention.list_candidates_with_warnings(
+    page = attention.list_candidates_with_warnings(
         session,
         states=state or [ReviewState.staged],
         source=source,
         transcript_id=transcript_id,
-        after_id=int(cursor) if cursor else None,
+        cursor=cursor,
         limit=limit,
         has_warnings=has_warnings,
     )
-    page = CandidatePage(items=candidates_out(items), next_cursor=str(last) if last else None)
-    return json_response(page)
+    return json_response(
+        CandidatePage(items=candidates_out(page.items), next_cursor=page.next_cursor)
+    )
 
 
 @router.post(

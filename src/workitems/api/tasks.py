@@ -106,7 +106,7 @@ def list_tasks(
         overdue_on=today if overdue else None,
         updated_since=_aware(updated_since),
     )
-    tasks, next_cursor = search.find_tasks(
+    page = search.find_tasks(
         session,
         q,
         filters,
@@ -116,8 +116,8 @@ def list_tasks(
         limit=limit,
         timeout_ms=request.app.state.settings.search_timeout_ms,
     )
-    items = [TaskOut.of_row(t, today=today) for t in tasks]
-    return json_response(TaskPage.model_construct(items=items, next_cursor=next_cursor))
+    items = [TaskOut.of_row(t, today=today) for t in page.items]
+    return json_response(TaskPage.model_construct(items=items, next_cursor=page.next_cursor))
 
 
 @router.post(

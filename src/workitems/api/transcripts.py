@@ -180,15 +180,12 @@ def list_transcripts(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
 ) -> Response:
-    if cursor is not None and not cursor.isdigit():
-        raise ValidationError("The cursor is malformed; pass back `next_cursor`.", field="cursor")
-    rows, last = service.list_transcripts(
-        session, before_id=int(cursor) if cursor else None, limit=limit
+    page = service.list_transcripts(session, cursor=cursor, limit=limit)
+    return json_response(
+        TranscriptPage(
+            items=[TranscriptOut.of(t) for t in page.items], next_cursor=page.next_cursor
+        )
     )
-    page = TranscriptPage(
-        items=[TranscriptOut.of(t) for t in rows], next_cursor=str(last) if last else None
-    )
-    return json_response(page)
 
 
 @router.get(

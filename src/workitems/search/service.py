@@ -6,21 +6,17 @@ by keyset; ``relevance`` ranks a bounded pool of the most recently updated match
 keeps its cost flat however many tasks mention a common word.
 """
 
-import base64
-import binascii
 import dataclasses
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
 from workitems.errors import ValidationError
+from workitems.paging import Page, Part, decode_cursor, encode_cursor
 from workitems.search import filters
 from workitems.search.engines import engine_for
 from workitems.search.interface import Recent
@@ -36,6 +32,8 @@ COUNT_CAP = 1000
 RELEVANCE_POOL = 1000
 DEFAULT_TIMEOUT_MS = 2000
 MAX_PAGE = 200
+#: What a cursor of the newest-first walk over an engine's own index pages on.
+_RECENT = "recent"
 
 
 class SearchSort(StrEnum):
@@ -43,13 +41,13 @@ class SearchSort(StrEnum):
     relevance = "relevance"
 
 
-@dataclass
-class SearchPage:
-    items: Sequence[TaskRow]
-    next_cursor: str | None
-    count: int
-    count_capped: bool
-    sort: SearchSort
+@dataclass(frozen=True)
+class SearchPage(Page[TaskRow]):
+    """A page of matches, with how many there are (counted up to ``COUNT_CAP``)."""
+
+    count: int = 0
+    count_capped: bool = False
+    sort: SearchSort = SearchSort.updated
 
 
 def search_tasks(
@@ -84,11 +82,11 @@ def search_tasks(
         plan = engine.plan(many=count > COUNT_CAP)
         if sort is SearchSort.relevance:
             pool = engine.ranked_pool(positive, negative, where, RELEVANCE_POOL, plan)
-            items, next_cursor = _relevance_page(session, pool, cursor, limit)
+            page = _relevance_page(session, pool, cursor, limit)
         elif recent is not None:
-            items, next_cursor = _recent_page(session, recent, cursor, limit)
+            page = _recent_page(session, recent, cursor, limit)
         else:
-            items, next_cursor = repository.list_rows(
+            page = repository.list_rows(
                 session,
                 _ANY_STATUS,
                 sort=Sort(),
@@ -97,7 +95,7 @@ def search_tasks(
                 extra=matching,
                 plan=plan,
             )
-    return SearchPage(items, next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
+    return SearchPage(page.items, page.next_cursor, min(count, COUNT_CAP), count > COUNT_CAP, sort)
 
 
 def find_tasks(
@@ -110,7 +108,7 @@ def find_tasks(
     cursor: str | None,
     limit: int,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
-) -> tuple[list[TaskRow], str | None]:
+) -> Page[TaskRow]:
     """The task list, narrowed by a search query when there is one: what the API's
     ``GET /api/tasks`` and the web's All work page both show."""
     if q and q.strip():
@@ -137,7 +135,7 @@ def list_matching(
     cursor: str | None,
     limit: int,
     timeout_ms: int = DEFAULT_TIMEOUT_MS,
-) -> tuple[list[TaskRow], str | None]:
+) -> Page[TaskRow]:
     """The task list narrowed by a search query: ``GET /api/tasks?q=`` with any sort."""
     parsed = parse(q)
     where = _where(session, parsed, viewer_id, None)
@@ -169,11 +167,11 @@ def _where(
 
 def _relevance_page(
     session: Session, pool_query: Select[int, float], cursor: str | None, limit: int
-) -> tuple[list[TaskRow], str | None]:
+) -> Page[TaskRow]:
     pool = pool_query.subquery()
     query = select(Task.id, pool.c.score).join(pool, pool.c.id == Task.id)
     if cursor:
-        score, last_id = _decode(cursor)
+        score, last_id = decode_cursor(cursor, SearchSort.relevance.value, Part.score, Part.id)
         query = query.where(
             or_(pool.c.score < score, and_(pool.c.score == score, Task.id < last_id))
         )
@@ -182,22 +180,21 @@ def _relevance_page(
     ).all()
     items = repository.rows_by_id(session, [row[0] for row in rows[:limit]])
     if len(rows) <= limit:
-        return items, None
+        return Page(items)
     last_score, last_id = rows[limit - 1][1], rows[limit - 1][0]
-    return items, _encode(float(last_score), last_id)
+    return Page(items, encode_cursor(SearchSort.relevance.value, float(last_score), last_id))
 
 
-def _recent_page(
-    session: Session, recent: Recent, cursor: str | None, limit: int
-) -> tuple[list[TaskRow], str | None]:
+def _recent_page(session: Session, recent: Recent, cursor: str | None, limit: int) -> Page[TaskRow]:
     query = recent.query.with_only_columns(Task.id, recent.position)
     if cursor:
-        query = query.where(recent.position < _decode_position(cursor))
+        [position] = decode_cursor(cursor, _RECENT, Part.sequence)
+        query = query.where(recent.position < position)
     rows = session.execute(query.limit(limit + 1)).all()
     items = repository.rows_by_id(session, [row[0] for row in rows[:limit]])
     if len(rows) <= limit:
-        return items, None
-    return items, _encode_payload(["recent", rows[limit - 1][1]])
+        return Page(items)
+    return Page(items, encode_cursor(_RECENT, rows[limit - 1][1]))
 
 
 def _count_recent(session: Session, recent: Recent) -> int:
@@ -205,50 +202,3 @@ def _count_recent(session: Session, recent: Recent) -> int:
     # filters (most old work is closed), so the cap is reached after the fewest rows.
     matching = recent.query.with_only_columns(recent.position).limit(COUNT_CAP + 1)
     return session.scalar(select(func.count()).select_from(matching.subquery())) or 0
-
-
-def _decode_position(cursor: str) -> int:
-    payload = _decode_payload(cursor)
-    if len(payload) != 2 or payload[0] != "recent" or not isinstance(payload[1], int):
-        raise ValidationError(
-            "This cursor was made for another query or sort; pass back `next_cursor` as "
-            "given, with the same q and sort.",
-            field="cursor",
-        )
-    return payload[1]
-
-
-def _encode_payload(payload: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
-
-
-def _decode_payload(cursor: str) -> list[Any]:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, TypeError):
-        payload = None
-    if not isinstance(payload, list):
-        raise ValidationError(
-            "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
-        )
-    return payload
-
-
-def _encode(score: float, last_id: int) -> str:
-    return _encode_payload([SearchSort.relevance.value, score, last_id])
-
-
-def _decode(cursor: str) -> tuple[float, int]:
-    payload = _decode_payload(cursor)
-    if len(payload) != 3 or payload[0] != SearchSort.relevance.value:
-        raise ValidationError(
-            "This cursor was made for another sort, not 'relevance'; pass back "
-            "`next_cursor` as given, with the same q and sort.",
-            field="cursor",
-        )
-    _, score, last_id = payload
-    if not isinstance(score, int | float) or not isinstance(last_id, int):
-        raise ValidationError(
-            "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
-        )
-    return float(score), last_id

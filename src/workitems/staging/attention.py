@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_today
+from workitems.paging import Page
 from workitems.staging import repository
 from workitems.staging.duplicates import (
     SHORTLIST,
@@ -75,33 +76,32 @@ def list_candidates_with_warnings(
     states: Sequence[ReviewState] = (ReviewState.staged,),
     source: CandidateSource | None = None,
     transcript_id: int | None = None,
-    after_id: int | None = None,
+    cursor: str | None = None,
     limit: int = 50,
     has_warnings: bool | None = None,
-) -> tuple[list[CandidateWithWarnings], int | None]:
+) -> Page[CandidateWithWarnings]:
     """A page of candidates with their warnings, optionally only those with (or without)
-    warnings, and the id to continue after. Warnings are computed, not stored, so the
-    filter reads ahead in batches; when it gives up after ``MAX_SCAN`` rows the cursor
-    resumes where it stopped."""
+    warnings. Warnings are computed, not stored, so the filter reads ahead in batches;
+    when it gives up after ``MAX_SCAN`` rows the cursor resumes where it stopped."""
     filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
     if has_warnings is None:
-        rows, last = list_candidates(session, after_id=after_id, limit=limit, **filters)
-        return with_warnings(session, rows), last
+        page = list_candidates(session, cursor=cursor, limit=limit, **filters)
+        return Page(with_warnings(session, page.items), page.next_cursor)
     picked: list[CandidateWithWarnings] = []
     scanned = 0
     while scanned < MAX_SCAN:
-        rows, last = list_candidates(session, after_id=after_id, limit=MAX_PAGE, **filters)
-        batch = warnings_for(session, rows)
-        scanned += len(rows)
-        for candidate in rows:
-            after_id = candidate.id
+        page = list_candidates(session, cursor=cursor, limit=MAX_PAGE, **filters)
+        batch = warnings_for(session, page.items)
+        scanned += len(page.items)
+        for candidate in page.items:
+            cursor = repository.cursor_after(candidate)
             if bool(batch[candidate.id]) == has_warnings:
                 picked.append(CandidateWithWarnings(candidate, batch[candidate.id]))
                 if len(picked) == limit:
-                    return picked, candidate.id
-        if last is None:
-            return picked, None
-    return picked, after_id
+                    return Page(picked, cursor)
+        if page.next_cursor is None:
+            return Page(picked)
+    return Page(picked, cursor)
 
 
 def warnings_for(

@@ -10,8 +10,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from workitems.paging import Page, Part, decode_cursor, encode_cursor
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate
+
+_CURSOR_KIND = "candidates"
 
 
 def find(session: Session, candidate_id: int, *, lock: bool = False) -> Candidate | None:
@@ -49,10 +52,10 @@ def list_page(
     today: date,
     source: CandidateSource | None = None,
     transcript_id: int | None = None,
-    after_id: int | None = None,
+    cursor: str | None = None,
     limit: int,
-) -> tuple[Sequence[Candidate], int | None]:
-    """A page oldest first and the id to continue after (``None`` on the last page).
+) -> Page[Candidate]:
+    """A page, oldest first.
 
     Asking for ``staged`` without ``snoozed`` includes snoozes that have run out: from
     that day the candidate is back in the queue."""
@@ -68,12 +71,18 @@ def list_page(
         query = query.where(Candidate.source == source)
     if transcript_id is not None:
         query = query.where(Candidate.transcript_id == transcript_id)
-    if after_id is not None:
+    if cursor is not None:
+        [after_id] = decode_cursor(cursor, _CURSOR_KIND, Part.id)
         query = query.where(Candidate.id > after_id)
     rows = session.scalars(query.order_by(Candidate.id).limit(limit + 1)).unique().all()
     if len(rows) <= limit:
-        return rows, None
-    return rows[:limit], rows[limit - 1].id
+        return Page(rows)
+    return Page(rows[:limit], cursor_after(rows[limit - 1]))
+
+
+def cursor_after(candidate: Candidate) -> str:
+    """The cursor of the page that starts after ``candidate``."""
+    return encode_cursor(_CURSOR_KIND, candidate.id)
 
 
 def count_waiting(session: Session, *, today: date) -> dict[CandidateSource, int]:

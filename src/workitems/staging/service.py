@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workitems.clock import utc_now, utc_today
 from workitems.errors import NotFoundError, ValidationError
 from workitems.notify.enums import EventType
+from workitems.paging import Page
 from workitems.staging import repository
 from workitems.staging.emit import emit_candidates
 from workitems.staging.enums import CandidateSource, ReviewState
@@ -143,11 +144,11 @@ def list_candidates(
     states: Sequence[ReviewState] = (ReviewState.staged,),
     source: CandidateSource | None = None,
     transcript_id: int | None = None,
-    after_id: int | None = None,
+    cursor: str | None = None,
     limit: int = 50,
-) -> tuple[Sequence[Candidate], int | None]:
-    """Oldest first (a review queue is worked in arrival order), and the id to continue
-    after; snoozes that have run out count as staged."""
+) -> Page[Candidate]:
+    """Oldest first (a review queue is worked in arrival order); snoozes that have run
+    out count as staged."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
     return repository.list_page(
@@ -156,7 +157,7 @@ def list_candidates(
         today=utc_today(),
         source=source,
         transcript_id=transcript_id,
-        after_id=after_id,
+        cursor=cursor,
         limit=limit,
     )
 

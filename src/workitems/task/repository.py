@@ -10,8 +10,6 @@ map, two full ``User`` rows with password hash and aliases, a second query for l
 writes and pages that change tasks still load ``Task``.
 """
 
-import base64
-import binascii
 import functools
 import json
 from collections.abc import Sequence
@@ -38,6 +36,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workitems.bounds import parse_id
 from workitems.errors import ValidationError
+from workitems.paging import CursorValue, Page, Part, decode_cursor, encode_cursor
 from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import KEY_PREFIX, Comment, Task, TaskEvent, TaskLabel, task_key
 from workitems.task.status import ACTIVE_STATUSES, is_overdue
@@ -257,7 +256,7 @@ def list_page(
     limit: int,
     extra: Sequence[ColumnElement[bool]] = (),
     plan: Plan | None = None,
-) -> tuple[Sequence[Task], str | None]:
+) -> Page[Task]:
     """One page in ``sort`` order; ``extra`` conditions (search terms) narrow ``filters``.
 
     ``plan`` passes on what the caller knows and the planner cannot (how many rows match;
@@ -265,9 +264,9 @@ def list_page(
     query = _page_query(select(Task), filters, sort, cursor, extra, plan)
     rows = session.scalars(query.limit(limit + 1)).unique().all()
     if len(rows) <= limit:
-        return rows, None
+        return Page(rows)
     page = rows[:limit]
-    return page, _encode_cursor(sort, page[-1])
+    return Page(page, _encode_cursor(sort, page[-1]))
 
 
 def list_rows(
@@ -279,15 +278,15 @@ def list_rows(
     limit: int,
     extra: Sequence[ColumnElement[bool]] = (),
     plan: Plan | None = None,
-) -> tuple[list[TaskRow], str | None]:
+) -> Page[TaskRow]:
     """``list_page`` as ``TaskRow``s: the page's ids first (the same plan, reading no
     more than the index and the page's rows), then their rows by primary key."""
     query = _page_query(select(Task.id), filters, sort, cursor, extra, plan)
     ids = list(session.scalars(query.limit(limit + 1)))
     page = rows_by_id(session, ids[:limit])
     if len(ids) <= limit or not page:
-        return page, None
-    return page, _encode_cursor(sort, page[-1])
+        return Page(page)
+    return Page(page, _encode_cursor(sort, page[-1]))
 
 
 def _page_query(
@@ -420,48 +419,34 @@ def _sort_expression(sort_field: SortField) -> Any:
     return Task.id
 
 
-def _sort_value(sort_field: SortField, task: Task | TaskRow) -> Any:
+def _sort_value(sort_field: SortField, task: Task | TaskRow) -> CursorValue:
     if sort_field is SortField.updated:
-        return task.updated_at.isoformat()
+        return task.updated_at
     if sort_field is SortField.created:
-        return task.created_at.isoformat()
+        return task.created_at
     if sort_field is SortField.due:
-        return (task.due_date or FAR_FUTURE).isoformat()
+        return task.due_date or FAR_FUTURE
     if sort_field is SortField.priority:
         return task.priority.rank
     return task.id
 
 
+_CURSOR_PART = {
+    SortField.updated: Part.time,
+    SortField.created: Part.time,
+    SortField.due: Part.day,
+    SortField.priority: Part.rank,
+    SortField.key: Part.id,
+}
+
+
 def _encode_cursor(sort: Sort, task: Task | TaskRow) -> str:
-    payload = json.dumps([str(sort), _sort_value(sort.field, task), task.id])
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return encode_cursor(str(sort), _sort_value(sort.field, task), task.id)
 
 
 def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int]:
-    bad = ValidationError(
-        "The cursor is malformed; pass back `next_cursor` as given.", field="cursor"
-    )
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        sort_text, value, last_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError):
-        raise bad from None
-    if sort_text != str(sort):
-        raise ValidationError(
-            f"This cursor was made for sort {sort_text!r}, not {str(sort)!r}.", field="cursor"
-        )
-    if not isinstance(last_id, int):
-        raise bad
-    try:
-        if sort.field in (SortField.updated, SortField.created):
-            return datetime.fromisoformat(value), last_id
-        if sort.field is SortField.due:
-            return date.fromisoformat(value), last_id
-        if isinstance(value, int):
-            return value, last_id
-    except (TypeError, ValueError):
-        pass
-    raise bad
+    value, last_id = decode_cursor(cursor, str(sort), _CURSOR_PART[sort.field], Part.id)
+    return value, last_id
 
 
 def titles_changed_since(

@@ -17,6 +17,7 @@ from workitems.clock import utc_now, utc_today
 from workitems.errors import NotFoundError, StaleVersionError, ValidationError
 from workitems.notify import outbox
 from workitems.notify.enums import EventType
+from workitems.paging import Page
 from workitems.task import repository, status
 from workitems.task.emit import emit_task, task_data
 from workitems.task.enums import EventKind, TaskSource, TaskStatus
@@ -156,7 +157,7 @@ def list_task_rows(
     sort: Sort | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> tuple[list[repository.TaskRow], str | None]:
+) -> Page[repository.TaskRow]:
     """``list_tasks`` for a response: plain rows, nothing to change."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
@@ -170,7 +171,7 @@ def list_tasks(
     sort: Sort | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> tuple[Sequence[Task], str | None]:
+) -> Page[Task]:
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
     return repository.list_page(session, filters, sort=sort or Sort(), cursor=cursor, limit=limit)

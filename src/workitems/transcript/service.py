@@ -1,7 +1,6 @@
 """Storing transcripts: the raw text, its checksum and the parsed utterances."""
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlalchemy import select
@@ -10,11 +9,13 @@ from sqlalchemy.orm import Session, defer
 
 from workitems.clock import utc_now
 from workitems.errors import NotFoundError, ValidationError
+from workitems.paging import Page, Part, decode_cursor, encode_cursor
 from workitems.transcript.formats import parse_transcript
 from workitems.transcript.models import Transcript
 from workitems.transcript.schemas import TranscriptIn
 
 MAX_PAGE = 200
+_CURSOR_KIND = "transcripts"
 
 
 def checksum(content: str) -> str:
@@ -65,8 +66,8 @@ def get_transcript(session: Session, transcript_id: int) -> Transcript:
 
 
 def list_transcripts(
-    session: Session, *, before_id: int | None = None, limit: int = 50
-) -> tuple[Sequence[Transcript], int | None]:
+    session: Session, *, cursor: str | None = None, limit: int = 50
+) -> Page[Transcript]:
     """Newest first; keyset on the id."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
@@ -77,9 +78,10 @@ def list_transcripts(
         .order_by(Transcript.id.desc())
         .limit(limit + 1)
     )
-    if before_id is not None:
+    if cursor is not None:
+        [before_id] = decode_cursor(cursor, _CURSOR_KIND, Part.id)
         query = query.where(Transcript.id < before_id)
     rows = session.scalars(query).all()
     if len(rows) <= limit:
-        return rows, None
-    return rows[:limit], rows[limit - 1].id
+        return Page(rows)
+    return Page(rows[:limit], encode_cursor(_CURSOR_KIND, rows[limit - 1].id))

@@ -101,18 +101,18 @@ def review_queue(
     session: SessionDep,
     viewer: SignedIn,
     transcript: int | None = None,
-    after: int | None = None,
+    cursor: str | None = None,
 ) -> Response:
-    page, last = attention.list_candidates_with_warnings(
-        session, transcript_id=transcript, after_id=after, limit=PAGE
+    page = attention.list_candidates_with_warnings(
+        session, transcript_id=transcript, cursor=cursor, limit=PAGE
     )
-    rows = [item.candidate for item in page]
-    warnings = {item.candidate.id: item.warnings for item in page}
+    rows = [item.candidate for item in page.items]
+    warnings = {item.candidate.id: item.warnings for item in page.items}
     source = get_transcript(session, transcript) if transcript is not None else None
     back = f"/review?transcript={transcript}" if transcript is not None else "/review"
     more = None
-    if last is not None:
-        more = f"{back}{'&' if transcript is not None else '?'}after={last}"
+    if page.next_cursor is not None:
+        more = f"{back}{'&' if transcript is not None else '?'}cursor={page.next_cursor}"
     return render(
         request,
         "review.html",

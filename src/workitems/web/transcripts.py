@@ -66,7 +66,7 @@ def _list_page(
     error: str | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
-    rows, _ = service.list_transcripts(session, limit=50)
+    rows = service.list_transcripts(session, limit=50).items
     return render(
         request,
         "transcripts.html",
@@ -146,9 +146,9 @@ def transcript_page(
     transcript_id: PathId, request: Request, session: SessionDep, viewer: SignedIn
 ) -> Response:
     transcript = service.get_transcript(session, transcript_id)
-    candidates, _ = staging.list_candidates(
+    candidates = staging.list_candidates(
         session, states=list(ReviewState), transcript_id=transcript.id, limit=staging.MAX_PAGE
-    )
+    ).items
     became: dict[int, list[Any]] = defaultdict(list)
     for candidate in candidates:
         for item in candidate.evidence or []:

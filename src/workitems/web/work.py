@@ -54,19 +54,20 @@ def _groups(tasks: Sequence[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
 
 @router.get("/")
 def my_work(request: Request, session: SessionDep, viewer: SignedIn) -> Response:
-    tasks, more = service.list_task_rows(
+    page = service.list_task_rows(
         session,
         TaskFilters(assignee_ids=[viewer.user_id]),
         sort=Sort.parse("due"),
         limit=service.MAX_PAGE,
     )
+    tasks = page.items
     return render(
         request,
         "my_work.html",
         viewer=viewer,
         groups=_groups(tasks),
         count=len(tasks),
-        truncated=more is not None,
+        truncated=page.next_cursor is not None,
         targets={t.id: allowed_targets(t.status) for t in tasks},
         people=users.lookup_assignable(session, ""),
     )
@@ -125,7 +126,7 @@ def all_work(
     next_cursor = None
     try:
         filters = _filters(session, viewer, status, priority, owner, label)
-        tasks, next_cursor = search.find_tasks(
+        page = search.find_tasks(
             session,
             q,
             filters,
@@ -135,6 +136,7 @@ def all_work(
             limit=PAGE,
             timeout_ms=request.app.state.settings.search_timeout_ms,
         )
+        tasks, next_cursor = page.items, page.next_cursor
     except (WorkitemsError, ValueError) as exc:
         error = exc.detail if isinstance(exc, WorkitemsError) else f"Unknown filter: {exc}"
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "view")]
