@@ -17,7 +17,7 @@ from workitems.http.session import SessionDep, SessionRoute
 from workitems.staging import attention, service
 from workitems.staging import review as reviewing
 from workitems.staging.attention import CandidateWithWarnings
-from workitems.staging.enums import CandidateSource, ReviewState
+from workitems.staging.enums import CandidateSource, ReviewState, StageOutcome
 from workitems.staging.schemas import (
     BulkIn,
     BulkItemOut,
@@ -118,14 +118,18 @@ def stage_bulk(
         items = [
             BulkItemOut(
                 index=r.index,
-                status="created" if r.candidate else ("invalid" if r.errors else "skipped"),
+                status=(
+                    StageOutcome.created
+                    if r.candidate
+                    else (StageOutcome.invalid if r.errors else StageOutcome.skipped)
+                ),
                 id=r.candidate.id if r.candidate else None,
                 errors=r.errors or None,
             )
             for r in results
         ]
-        invalid = sum(1 for item in items if item.status == "invalid")
-        created = sum(1 for item in items if item.status == "created")
+        invalid = sum(1 for item in items if item.status is StageOutcome.invalid)
+        created = sum(1 for item in items if item.status is StageOutcome.created)
         if atomic and invalid:
             return problem(
                 422,

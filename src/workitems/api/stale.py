@@ -9,6 +9,7 @@ from workitems.api.problems import item_error
 from workitems.api.responses import json_response
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.task import cleanup, service
+from workitems.task.enums import SweepAction, SweepOutcome
 from workitems.task.models import Task
 from workitems.task.schemas import (
     StaleReport,
@@ -22,9 +23,9 @@ from workitems.task.schemas import (
 router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/stale", tags=["cleanup"])
 
 _DONE = {
-    cleanup.SweepAction.nudge: "nudged",
-    cleanup.SweepAction.snooze: "snoozed",
-    cleanup.SweepAction.cancel: "canceled",
+    SweepAction.nudge: SweepOutcome.nudged,
+    SweepAction.snooze: SweepOutcome.snoozed,
+    SweepAction.cancel: SweepOutcome.canceled,
 }
 
 
@@ -65,7 +66,7 @@ def list_stale(
     "per task; nothing is ever canceled without this explicit call",
 )
 def sweep(data: SweepIn, session: SessionDep, principal: TasksWrite) -> Response:
-    action = cleanup.SweepAction(data.action)
+    action = data.action
     outcomes = cleanup.sweep(
         session,
         action=action,
@@ -79,5 +80,5 @@ def sweep(data: SweepIn, session: SessionDep, principal: TasksWrite) -> Response
         if isinstance(outcome, Task):
             items.append(SweepItem(id=ref, key=outcome.key, status=_DONE[action]))
         else:
-            items.append(SweepItem(id=ref, status="error", error=item_error(outcome)))
+            items.append(SweepItem(id=ref, status=SweepOutcome.error, error=item_error(outcome)))
     return json_response(SweepResult(results=items))

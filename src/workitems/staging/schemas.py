@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AliasChoices,
@@ -15,7 +15,13 @@ from pydantic import (
 )
 
 from workitems.bounds import Count, Day, Id
-from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
+from workitems.staging.enums import (
+    CandidateSource,
+    Commitment,
+    ReviewAction,
+    ReviewState,
+    StageOutcome,
+)
 from workitems.staging.models import Candidate
 from workitems.staging.warnings import ReviewWarning
 from workitems.task.enums import Priority
@@ -60,7 +66,7 @@ class CandidateIn(_Input):
     transcript_id: Id | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=100)
     confidence: float | None = Field(default=None, ge=0, le=1)
-    commitment: Literal["firm", "tentative", "suggestion"] | None = None
+    commitment: Commitment | None = None
     extractor: Annotated[str, StringConstraints(max_length=100)] | None = None
     extractor_version: Annotated[str, StringConstraints(max_length=50)] | None = None
 
@@ -89,7 +95,9 @@ class BulkIn(_Input):
 
 class BulkItemOut(BaseModel):
     index: int
-    status: str = Field(description="`created`, `invalid`, or `skipped` (atomic, not created).")
+    status: StageOutcome = Field(
+        description="`created`, `invalid`, or `skipped` (atomic, not created)."
+    )
     id: int | None = None
     errors: list[dict[str, str]] | None = None
 

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +17,7 @@ from workitems.errors import ValidationError, WorkitemsError
 from workitems.notify import outbox
 from workitems.notify.enums import MailTopic
 from workitems.task import repository, service
-from workitems.task.enums import EventKind, TaskStatus
+from workitems.task.enums import EventKind, StaleReason, SweepAction, TaskStatus
 from workitems.task.models import Task
 
 DEFAULT_SNOOZE_DAYS = 14
@@ -30,17 +29,11 @@ RENUDGE_DAYS = 7
 REPORT_LIMIT = 10_000
 
 
-class SweepAction(StrEnum):
-    nudge = "nudge"
-    snooze = "snooze"
-    cancel = "cancel"
-
-
 @dataclass(frozen=True)
 class StaleItem:
     task: Task
     #: ``idle``: no update in ``days``; ``held``: on hold longer than ``hold_days``.
-    reason: str
+    reason: StaleReason
     idle_days: int
     last_nudged_at: datetime | None
 
@@ -55,7 +48,7 @@ def stale_report(
     return [
         StaleItem(
             task=task,
-            reason="idle" if task.updated_at < idle_cutoff else "held",
+            reason=StaleReason.idle if task.updated_at < idle_cutoff else StaleReason.held,
             idle_days=(now - task.updated_at).days,
             last_nudged_at=nudged.get(task.id),
         )

@@ -54,3 +54,23 @@ class BulkAction(StrEnum):
 class BulkItemStatus(StrEnum):
     updated = "updated"
     error = "error"
+
+
+class StaleReason(StrEnum):
+    #: No update in ``days``.
+    idle = "idle"
+    #: On hold longer than ``hold_days``.
+    held = "held"
+
+
+class SweepAction(StrEnum):
+    nudge = "nudge"
+    snooze = "snooze"
+    cancel = "cancel"
+
+
+class SweepOutcome(StrEnum):
+    nudged = "nudged"
+    snoozed = "snoozed"
+    canceled = "canceled"
+    error = "error"

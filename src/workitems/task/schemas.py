@@ -1,7 +1,7 @@
 """Request and response shapes for tasks. Unknown fields are refused (422), not ignored."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -12,6 +12,9 @@ from workitems.task.enums import (
     BulkItemStatus,
     EventKind,
     Priority,
+    StaleReason,
+    SweepAction,
+    SweepOutcome,
     TaskSource,
     TaskStatus,
 )
@@ -261,7 +264,7 @@ class CommentList(BaseModel):
 
 
 class StaleTaskOut(TaskOut):
-    stale_reason: str = Field(
+    stale_reason: StaleReason = Field(
         description="`idle` (no update in `days`) or `held` (on hold longer than `hold_days`)."
     )
     idle_days: int = Field(description="Days since the last update.")
@@ -274,7 +277,7 @@ class StaleReport(BaseModel):
 
 
 class SweepIn(_Input):
-    action: Literal["nudge", "snooze", "cancel"]
+    action: SweepAction
     ids: list[Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
         min_length=1, max_length=500, description="Task ids or keys."
     )
@@ -290,7 +293,7 @@ class SweepIn(_Input):
 class SweepItem(BaseModel):
     id: int | str = Field(description="The id or key as given.")
     key: str | None = None
-    status: str = Field(description="`nudged`, `snoozed`, `canceled` or `error`.")
+    status: SweepOutcome = Field(description="`nudged`, `snoozed`, `canceled` or `error`.")
     error: dict[str, Any] | None = Field(
         default=None, description="`{status, title, detail}` when this item failed."
     )

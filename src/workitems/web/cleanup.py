@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.session import SessionDep
 from workitems.task import cleanup
+from workitems.task.enums import SweepAction
 from workitems.task.models import Task
 from workitems.web.deps import PostedBy, SignedIn
 from workitems.web.forms import blank_to_none
@@ -21,9 +22,9 @@ from workitems.web.routing import WebRoute
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 _DONE = {
-    cleanup.SweepAction.nudge: "Nudged",
-    cleanup.SweepAction.snooze: "Snoozed",
-    cleanup.SweepAction.cancel: "Canceled",
+    SweepAction.nudge: "Nudged",
+    SweepAction.snooze: "Snoozed",
+    SweepAction.cancel: "Canceled",
 }
 
 
@@ -61,7 +62,7 @@ def sweep(
         if not ids:
             raise ValidationError("Select the tasks to act on first.", field="ids")
         try:
-            chosen = cleanup.SweepAction(action)
+            chosen = SweepAction(action)
         except ValueError:
             raise ValidationError("Choose nudge, snooze or cancel.", field="action") from None
         try:
