@@ -54,6 +54,43 @@ class TestAnalyze:
         queue = client.get("/api/tasks/staged", params={"transcript_id": transcript_id})
         assert len(queue.json()["items"]) == len(body["candidates"])
 
+    def test_the_task_quotes_the_evidence_and_keeps_the_context_as_provenance(
+        self, client: TestClient, session: Session
+    ) -> None:
+        make_user(session, email="bob@example.com", name="Bob Jones", aliases=["Bob"])
+        response = client.post(
+            "/api/tasks/transcripts/analyze",
+            json={
+                "title": "Sync",
+                "content": "Alice: The printer jammed again.\n"
+                "Alice: Can you send the Q3 deck to finance by Friday?\n"
+                "Bob: Sure, I can do that.\nAlice: Lunch is here.\n",
+                "meeting_date": "2026-11-23",
+                "participants": [
+                    {"name": "Alice"},
+                    {"name": "Bob Jones", "email": "bob@example.com", "aliases": ["Bob"]},
+                ],
+            },
+        )
+        assert response.status_code == 201, response.text
+        [deck] = response.json()["candidates"]
+        # The owner resolves by email; "owner heard as" shows the name said in the meeting.
+        assert deck["assignee"]["email"] == "bob@example.com"
+        assert deck["assignee_raw"] == "Bob"
+        assert deck["description"] == (
+            "Alice: Can you send the Q3 deck to finance by Friday?\nBob: Sure, I can do that."
+        )
+        approved = client.post(f"/api/tasks/staged/{deck['id']}/approve").json()
+        task = client.get(f"/api/tasks/{approved['task_key']}").json()
+        assert "printer" not in task["description"]
+        assert [e["utterance_index"] for e in task["provenance"]["evidence"]] == [1, 2]
+        assert [e["quote"] for e in task["provenance"]["context"]] == [
+            "The printer jammed again.",
+            "Lunch is here.",
+        ]
+        found = client.get("/api/tasks", params={"q": "printer"}).json()
+        assert found["items"] == []
+
     def test_same_version_twice_stages_nothing_new(self, client: TestClient) -> None:
         transcript_id = _upload(client)
         first = client.post(

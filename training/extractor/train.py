@@ -49,7 +49,7 @@ from workitems.transcript.extract.linking import Seed, link  # noqa: E402
 from workitems.transcript.extract.normalize import build_turns  # noqa: E402
 from workitems.transcript.extract.scorer import sigmoid  # noqa: E402
 from workitems.transcript.formats import parse_transcript  # noqa: E402
-from workitems.transcript.owners import Roster, learn_names  # noqa: E402
+from workitems.transcript.owners import Roster, build_roster  # noqa: E402
 
 MEETINGS = ROOT / "training" / "extractor" / "meetings"
 DEFAULT_EVALSET = ROOT.parent / "shared" / "evalset"
@@ -170,8 +170,7 @@ class Prepared:
 
 def prepare(meeting: Meeting) -> Prepared:
     turns = build_turns(meeting.utterances)
-    learned = learn_names([(u.speaker, u.text) for u in meeting.utterances])
-    roster = Roster(meeting.participants, (u.speaker for u in meeting.utterances), learned)
+    roster = build_roster([(u.speaker, u.text) for u in meeting.utterances], meeting.participants)
     cues = seed_cues(turns, roster)
     features = seed_features(turns, cues)
     evidence = {

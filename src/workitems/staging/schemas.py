@@ -44,6 +44,10 @@ class Evidence(BaseModel):
         default=None, description="Seconds, or a timestamp."
     )
     quote: Annotated[str, StringConstraints(max_length=5_000)] = ""
+    context: bool = Field(
+        default=False,
+        description="A line around the evidence, kept for provenance: not quoted, not searched.",
+    )
 
 
 class _Input(BaseModel):

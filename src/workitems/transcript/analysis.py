@@ -106,7 +106,17 @@ def _candidate_input(transcript: Transcript, item: ExtractedItem) -> CandidateIn
                 start=e.start,
                 quote=e.quote[:5_000],
             )
-            for e in item.evidence
+            for e in item.evidence[:80]
+        ]
+        + [
+            Evidence(
+                utterance_index=e.utterance_index,
+                speaker=e.speaker,
+                start=e.start,
+                quote=e.quote[:5_000],
+                context=True,
+            )
+            for e in item.context[: 100 - min(len(item.evidence), 80)]
         ],
         confidence=item.confidence,
         commitment=item.commitment,

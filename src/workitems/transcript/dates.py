@@ -159,10 +159,20 @@ _VAGUE_ALONE = re.compile(
 
 def find_due(text: str, meeting_date: date | None) -> tuple[date | None, str | None]:
     """The first deadline phrase in ``text`` and its date (``None`` when not resolvable)."""
-    for match in _DUE.finditer(text):
+    matches = list(_DUE.finditer(text))
+    for k, match in enumerate(matches):
         phrase = match.group().strip()
         if not _acceptable(match, phrase):
             continue
+        later = matches[k + 1] if k + 1 < len(matches) else None
+        if (
+            (match["wday"] or match["nextwd"])
+            and later is not None
+            and (later["md"] or later["dm"] or later["iso"])
+            and re.fullmatch(r"[\s,]*(?:the\s+)?", text[match.end() : later.start()])
+        ):
+            # "by Friday, November 6th": the explicit date says which Friday.
+            return _resolve(later, meeting_date), text[match.start() : later.end()].strip()
         return _resolve(match, meeting_date), phrase
     return None, None
 

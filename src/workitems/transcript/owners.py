@@ -114,7 +114,12 @@ class Roster:
         participants: Sequence[Participant],
         speakers: Iterable[str | None] = (),
         learned: Mapping[str, str] | None = None,
+        voices: Mapping[str, str] | None = None,
     ):
+        """``learned`` maps first names heard to speaker labels (:func:`learn_names`);
+        ``voices`` maps anonymous speaker labels to participants' names
+        (:func:`learn_voices`)."""
+        self._voices = dict(voices or {})
         self._entries: list[_Entry] = []
         self._exact: dict[str, list[int]] = {}
         self._parts: dict[str, list[int]] = {}
@@ -145,6 +150,10 @@ class Roster:
             return matches[0].email
         return None
 
+    def voice_of(self, label: str) -> str | None:
+        """The participant an anonymous speaker label ("Speaker 2") was found to be."""
+        return self._voices.get(label)
+
     def label_of(self, name: str) -> str:
         """How the transcript labels this participant's turns ("Sam" for "Sam Ortiz")."""
         return self._labels.get(name, name)
@@ -156,6 +165,13 @@ class Roster:
     def _add_speaker(self, speaker: str) -> None:
         """A speaker label that names a participant ("Sam" for "Sam Ortiz", "PR" for an
         alias) becomes one of their names; an unknown one becomes a participant."""
+        voice = self._voices.get(speaker)
+        if voice is not None:
+            index = next((i for i, e in enumerate(self._entries) if e.name == voice), None)
+            if index is not None:
+                self._exact.setdefault(_clean(speaker), []).append(index)
+                self._labels.setdefault(voice, speaker)
+                return
         matches = self.resolve(speaker)
         if matches and matches[0].score >= NAME_PART and not is_ambiguous(matches):
             index = next(i for i, e in enumerate(self._entries) if e.name == matches[0].name)
@@ -412,3 +428,82 @@ def _assign(votes: dict[str, dict[str, int]], never: dict[str, set[str]]) -> dic
             learned[name] = speaker
             taken.add(speaker)
     return learned
+
+
+_INTRO_BEFORE = re.compile(r"(?:\bi'm|\bi\s+am|\bthis\s+is|\bmy\s+name\s+is|\bit's)\s*$", re.I)
+_INTRO_AFTER = re.compile(r"^\s*(?:here\b|speaking\b)", re.I)
+_GENERIC_LABEL = re.compile(r"(?i)^(?:speaker|spk|participant|guest|unknown|person)[\s_-]*\w{0,3}$")
+
+
+def is_anonymous(label: str) -> bool:
+    """ "Speaker 1", "SPEAKER_00", "spk2": a diarization label, not a name."""
+    return bool(_GENERIC_LABEL.match(label.strip()))
+
+
+def learn_voices(
+    turns: Sequence[tuple[str | None, str]], participants: Sequence[Participant]
+) -> dict[str, str]:
+    """Anonymous speaker labels ("Speaker 2", "SPEAKER_01") mapped to participants.
+
+    Raw ASR labels speakers by number while people say each other's names, often in lower
+    case. A participant's name said by a speaker ("thanks tunde", "over to you, Gwen") is
+    not that speaker, and is evidence for the speaker who answers next (and, at the start
+    of a turn, for the one just answered); "I'm Gwen" or "Gwen here" is strong evidence
+    for the speaker. Each label goes to the participant with the most evidence, one to one.
+    """
+    labels = {speaker for speaker, _ in turns if speaker and is_anonymous(speaker)}
+    if not labels or not participants:
+        return {}
+    roster = Roster(participants)
+    votes: dict[tuple[str, str], float] = {}
+    never: set[tuple[str, str]] = set()
+    for i, (speaker, text) in enumerate(turns):
+        for mention in roster.mentions(text):
+            if mention.plural or len(mention.matches) != 1 or mention.matches[0].score < NAME_PART:
+                continue
+            name = mention.matches[0].name
+            if speaker and (
+                _INTRO_BEFORE.search(text[: mention.start])
+                or _INTRO_AFTER.match(text[mention.end :])
+            ):
+                votes[(speaker, name)] = votes.get((speaker, name), 0.0) + 3
+                continue
+            if speaker:
+                never.add((speaker, name))
+            after = next((s for s, _ in turns[i + 1 : i + 3] if s and s != speaker), None)
+            if after is not None:
+                votes[(after, name)] = votes.get((after, name), 0.0) + 1
+            if mention.start <= 12:
+                before = next(
+                    (s for s, _ in reversed(turns[max(0, i - 2) : i]) if s and s != speaker), None
+                )
+                if before is not None:
+                    votes[(before, name)] = votes.get((before, name), 0.0) + 0.5
+    ranked = sorted(
+        (
+            (v, label, name)
+            for (label, name), v in votes.items()
+            if label in labels and (label, name) not in never
+        ),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for value, label, name in ranked:
+        if label not in found and name not in taken and value >= 1:
+            found[label] = name
+            taken.add(name)
+    return found
+
+
+def build_roster(
+    turns: Sequence[tuple[str | None, str]], participants: Sequence[Participant]
+) -> Roster:
+    """The roster of one transcript: participants, speaker labels, the first names the
+    speakers use for each other, and who the anonymous speaker labels are."""
+    return Roster(
+        participants,
+        (speaker for speaker, _ in turns),
+        learn_names(turns),
+        learn_voices(turns, participants),
+    )

@@ -78,7 +78,7 @@ def test_the_due_date_may_come_from_the_acceptance() -> None:
                 "Alice: The security questionnaire from Acme arrived.",
                 "Sam: I'll fill it out tomorrow.",
             ),
-            "Fill the security questionnaire",
+            "Fill the security questionnaire from Acme",
         ),
     ],
 )

@@ -26,7 +26,7 @@ from workitems.transcript.extract.normalize import Clause, Turn, build_turns
 from workitems.transcript.extract.scorer import Model, load_model
 from workitems.transcript.extract.slots import Slots, fill
 from workitems.transcript.formats import Utterance
-from workitems.transcript.owners import Mention, Roster, learn_names
+from workitems.transcript.owners import Mention, Roster, build_roster
 
 EXTRACTOR_NAME = "workitems-pipeline"
 EXTRACTOR_VERSION = "3"
@@ -98,8 +98,7 @@ def analyse(
 ) -> Analysis:
     model = model or load_model()
     turns = build_turns(utterances)
-    learned = learn_names([(u.speaker, u.text) for u in utterances])
-    roster = Roster(participants, (u.speaker for u in utterances), learned)
+    roster = build_roster([(u.speaker, u.text) for u in utterances], participants)
     seeds = score_seeds(turns, roster, model)
     acts = turn_acts(turns)
     items = link(
@@ -117,12 +116,23 @@ def seed_cues(turns: Sequence[Turn], roster: Roster) -> list[Cue]:
     """The strongest cue of each clause that has one."""
     seeds = []
     for turn in turns:
-        called: Mention | None = None
+        called: Mention | str | None = None
         for clause in turn.clauses:
             cues = find_cues(clause, roster)
             if cues:
                 cue = cues[0]
-                if called is not None and cue.subject is None and cue.kind in ("addressee", "who"):
+                if called == "group" and cue.kind == "addressee":
+                    cue.kind = "group"
+                    cue.flags.add("group_vocative")
+                elif (
+                    isinstance(called, Mention)
+                    and cue.subject is None
+                    and cue.kind
+                    in (
+                        "addressee",
+                        "who",
+                    )
+                ):
                     cue.subject, cue.subject_text = called, called.text
                     cue.flags.add("vocative")
                 seeds.append(cue)
@@ -130,10 +140,25 @@ def seed_cues(turns: Sequence[Turn], roster: Roster) -> list[Cue]:
     return seeds
 
 
-def _called(clause: Clause, roster: Roster) -> Mention | None:
-    """A clause that is only a name ("Priya," before "please draft ..."): a vocative."""
+_GROUP_CALLS = frozenset(
+    ["everyone", "everybody", "all", "guys", "folks", "team", "you", "okay", "so", "right", "and"]
+)
+
+
+def _called(clause: Clause, roster: Roster) -> Mention | str | None:
+    """A clause that is only a name ("Priya," before "please draft ..."): a vocative;
+    ``"group"`` for "okay everyone," before "please ...": the request is to all."""
     if len(clause.words) > 3:
         return None
+    if set(clause.words) <= _GROUP_CALLS and set(clause.words) & {
+        "everyone",
+        "everybody",
+        "guys",
+        "folks",
+        "all",
+        "team",
+    }:
+        return "group"
     mentions = roster.mentions(clause.cased_text())
     return mentions[-1] if len(mentions) == 1 else None
 

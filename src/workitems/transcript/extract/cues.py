@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from workitems.transcript.dates import find_due
 from workitems.transcript.extract.lexicon import (
     HEDGES,
+    LIGHT_NOUNS,
+    LIGHT_VERBS,
     MEETING_OBJECTS,
     MEETING_VERBS,
+    NP_STOP,
     PRONOUN_OBJECTS,
     STATIVE,
+    STOP,
     TASK_VERBS,
     VAGUE_OBJECTS,
     VERBS,
@@ -90,6 +94,12 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
         "self",
     ),
     ("self_onit", "i'm i will can", r"\b(?:i'm|i\s+am)\s+on\s+it\b|\b(?:will|can)\s+do\b", "self"),
+    (
+        "self_offer",
+        "should shall do can want",
+        r"\b(?:should|shall|can)\s+i\b|\b(?:do\s+you\s+)?want\s+me\s+to\b",
+        "self",
+    ),
     (
         "addr_want",
         "i we i'd we'd",
@@ -317,7 +327,10 @@ def _imperative(
     return []
 
 
-_OPENERS = wordset("and so okay ok then also just please now right alright yeah well oh")
+_OPENERS = wordset(
+    "and so okay ok then also just please now right alright yeah yes well oh sure definitely "
+    "great good thanks perfect cool"
+)
 
 
 def _describe(cue: Cue, mentions: Sequence[tuple[int, int, Mention]]) -> None:
@@ -354,6 +367,11 @@ def _describe(cue: Cue, mentions: Sequence[tuple[int, int, Mention]]) -> None:
         flags.add("someday")
     predicate = words[position + 1 :] if cue.verb_at >= 0 else []
     obj = [w for w in predicate if w not in _PARTICLES]
+    if obj and obj[0] in PEOPLE and not [w for w in obj[1:] if w not in STOP | NP_STOP]:
+        flags.add("person_object")
+    if cue.verb in LIGHT_VERBS and obj and obj[0] in LIGHT_NOUNS:
+        flags.add("light")
+        obj = [w for w in obj[1:] if w not in LIGHT_NOUNS]
     if cue.verb_at < 0:
         flags.add("no_verb")
     elif not obj:
@@ -394,6 +412,7 @@ def _describe(cue: Cue, mentions: Sequence[tuple[int, int, Mention]]) -> None:
                 break
 
 
+PEOPLE = wordset("me him her us you them everyone everybody")
 _PARTICLES = wordset("the a an up out on over back at into for to with through after about off")
 
 

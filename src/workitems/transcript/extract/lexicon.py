@@ -99,7 +99,23 @@ ING_E = wordset(
 FILLERS = wordset("um umm uh uhh uh-huh er erm ah hmm mm mhm mm-hmm eh")
 #: Nouns that need a complement ("a summary" of what?): in "go through the audit and share
 #: a summary" the summary is of the audit, and the two verb phrases are one piece of work.
-RELATIONAL = wordset(
-    "summary recap findings results notes feedback writeup write-up overview comments "
-    "outcome takeaways thoughts readout debrief minutes"
+RELATIONAL = {
+    **dict.fromkeys(
+        wordset(
+            "summary recap findings results notes writeup write-up overview outcome takeaways "
+            "readout debrief minutes"
+        ),
+        "of",
+    ),
+    **dict.fromkeys(wordset("feedback comments thoughts"), "on"),
+    "access": "to",
+}
+#: "Take a pass at it", "have a look at the deck": the work is on what follows "at".
+LIGHT_VERBS = wordset("take have give do")
+LIGHT_NOUNS = wordset("pass look stab crack shot go try first quick closer")
+#: Forms that end a noun phrase: auxiliaries, modals and common past tenses.
+VERB_FORMS = wordset(
+    "is are was were be been being am 's 're will would can could should shall may might must "
+    "has have had do does did came went got said told made took gave found left ran saw "
+    "keeps kept needs looks seems goes comes that which who whose where when"
 )

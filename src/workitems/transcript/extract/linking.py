@@ -87,7 +87,11 @@ def link(
     refused: set[int] = set()
     for k, seed in enumerate(live):
         cue = seed.cue
-        if cue.kind in _ASKING or (cue.kind == "third" and cue.clause.question):
+        if (
+            cue.kind in _ASKING
+            or cue.rule == "someone"
+            or (cue.kind == "third" and cue.clause.question)
+        ):
             _link_reply(k, live, turns, acts, by_turn, union, acceptor, extra, refused)
         if cue.kind == "self" and cue.flags & _OPEN:
             _link_elaboration(k, live, turns, by_turn, union)
@@ -138,11 +142,18 @@ def _link_reply(
         refused.add(k)
         return
     if answer:
-        first = answer[0]
-        cue = live[first].cue
-        overlap = _content(cue) & _content(live[k].cue)
-        if cue.flags & _OPEN or overlap or cue.clause.index <= 1:
-            union.union(k, first)
+        taken = False
+        asked = _content(live[k].cue)
+        for rank, j in enumerate(answer):
+            cue = live[j].cue
+            if (
+                cue.flags & (_OPEN | {"person_object"})
+                or _content(cue) & asked
+                or (rank == 0 and cue.clause.index <= 1)
+            ):
+                union.union(k, j)
+                taken = True
+        if taken:
             acceptor[k] = reply
             return
     if act.accept or (live[k].cue.kind == "who" and answer):
@@ -178,26 +189,35 @@ def _continues(before: Cue, cue: Cue) -> bool:
     """The same speaker's next clause goes on with the same work: "... the capacity
     numbers and share them", "go through the audit and share a summary", "I'll fix the
     mapping. I'll send it to you after": its object points back, or it repeats it."""
-    if before.clause.turn != cue.clause.turn or before.flags & _OPEN or cue.kind != before.kind:
+    if before.clause.turn != cue.clause.turn:
         return False
-    if cue.clause.inherited and relational(cue):
+    if cue.clause.inherited and (relational(cue) or "person_object" in cue.flags):
         return True
-    return bool(cue.flags & {"deictic"}) or bool(_content(cue) & _content(before))
+    if before.flags & _OPEN:
+        return False
+    if "deictic" in cue.flags:
+        return True
+    return cue.kind == before.kind and bool(_content(cue) & _content(before))
 
 
-def relational(cue: Cue) -> bool:
-    """The object is a noun without its complement ("share a summary")."""
+def relational(cue: Cue) -> str | None:
+    """The preposition a complement would take when the object is a noun without it
+    ("share a summary" of what? "get you access" to what?), else None."""
     words = [
         w
         for w in cue.predicate()[1:]
-        if w not in ("a", "an", "the", "my", "our", "short", "quick", "brief")
+        if w not in ("a", "an", "the", "my", "our", "your", "short", "quick", "brief", "you")
+        and w not in PEOPLE_OBJECTS
     ]
-    return (
-        bool(words) and words[0] in RELATIONAL and (len(words) == 1 or words[1] not in _COMPLEMENT)
-    )
+    if not words or words[0] not in RELATIONAL:
+        return None
+    if len(words) > 1 and words[1] in _COMPLEMENT:
+        return None
+    return RELATIONAL[words[0]]
 
 
 _COMPLEMENT = frozenset({"of", "on", "about", "for", "from", "to"})
+PEOPLE_OBJECTS = frozenset({"me", "him", "her", "us", "them", "everyone", "everybody"})
 
 
 def _content(cue: Cue) -> set[str]:

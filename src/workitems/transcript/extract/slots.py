@@ -25,10 +25,12 @@ from workitems.transcript.extract.cues import Cue
 from workitems.transcript.extract.lexicon import (
     DETERMINERS,
     ING_E,
+    LIGHT_NOUNS,
     NP_STOP,
     PRONOUN_OBJECTS,
     STOP,
     VAGUE_OBJECTS,
+    VERB_FORMS,
     VERBS,
     wordset,
 )
@@ -114,9 +116,11 @@ def _owner(
 
 
 def _speaker(label: str | None, roster: Roster) -> tuple[str | None, str | None]:
+    """The owner as a reviewer would call them: an anonymous label ("Speaker 2") found to
+    be a participant is shown by the participant's name."""
     if not label:
         return None, None
-    return label, roster.email_of(label)
+    return roster.voice_of(label) or label, roster.email_of(label)
 
 
 def _mention(
@@ -173,6 +177,9 @@ def _due(
 ) -> tuple[date | None, str | None]:
     order: list[int] = []
     if seed is not None:
+        due, phrase = find_due(seed.cue.clause.cased_text(), meeting_date)
+        if phrase is not None:
+            return due, phrase
         order.append(seed.cue.turn)
     order.extend(t for t in item.turns if t not in order)
     for position in order:
@@ -190,11 +197,18 @@ def _title_seed(item: Item) -> Seed | None:
     if not usable:
         return None
 
-    def rank(seed: Seed) -> tuple[int, int, int, float]:
-        flags = seed.cue.flags
-        specific = not (flags & _OPEN)
-        verb = seed.cue.verb in VERBS and seed.cue.verb not in ("have", "do", "get", "take")
-        return (int(specific), int(relational(seed.cue)), int(verb), seed.probability)
+    def rank(seed: Seed) -> tuple[int, int, int, int, float]:
+        cue = seed.cue
+        specific = not (cue.flags & (_OPEN | {"light", "meeting", "person_object"}))
+        verb = cue.verb in VERBS and cue.verb not in ("have", "do", "get", "take")
+        content = len([w for w in cue.predicate()[1:] if w not in STOP and w not in NP_STOP])
+        return (
+            int(specific),
+            int(relational(cue) is not None),
+            int(verb),
+            min(content, 4),
+            seed.probability,
+        )
 
     return max(usable, key=rank)
 
@@ -218,44 +232,86 @@ def _title(seed: Seed | None, item: Item, turns: Sequence[Turn]) -> tuple[str, b
                 break
     words, cased = words[:end], cased[:end]
     while len(words) > 1 and (words[-1] in STOP or words[-1] in NP_STOP):
+        if words[-1] in ("it", "them", "that", "this", "these", "those"):
+            break
         words, cased = words[:-1], cased[:-1]
     verb = _base_form(cased[0]) if cased else ""
     body = list(cased[1:_TITLE_MAX])
-    body_low = list(words[1:_TITLE_MAX])
+    low = list(words[1:_TITLE_MAX])
     vague = False
-    object_at = next(
-        (i for i, w in enumerate(body_low) if w not in ("the", "a", "an", "up", "out", "back")),
-        None,
-    )
-    if object_at is None or body_low[object_at] in PRONOUN_OBJECTS | VAGUE_OBJECTS:
-        antecedent = _antecedent(cue, item, turns)
-        if antecedent:
-            antecedent = [w.lower() if w.lower() in DETERMINERS else w for w in antecedent]
-            if object_at is None:
-                body = [*body, *antecedent]
-            else:
-                body = [*body[:object_at], *antecedent, *body[object_at + 1 :]]
+    pronoun = _pronoun_at(low)
+    content = [w for w in low if w not in STOP and w not in NP_STOP and w not in VAGUE_OBJECTS]
+    if pronoun is not None or not content:
+        antecedent = [
+            w.lower() if w.lower() in DETERMINERS else w for w in _antecedent(cue, item, turns)
+        ]
+        if antecedent and pronoun is not None:
+            body = [*body[:pronoun], *antecedent, *body[pronoun + 1 :]]
+        elif antecedent and not content:
+            body = [*[w for w in body if w.lower() not in VAGUE_OBJECTS], *antecedent]
         else:
             vague = True
-    if relational(cue) and not vague:
-        complement = _antecedent(cue, item, turns, within_item=True)
-        if complement:
-            body = [*body, "of", *complement]
-    if cue.kind == "self":
-        body = [
-            {"my": "their", "myself": "themselves", "me": "them"}.get(w.lower(), w) for w in body
+    preposition = relational(cue)
+    if preposition and not vague:
+        complement = [
+            w.lower() if w.lower() in DETERMINERS else w for w in _antecedent(cue, item, turns)
         ]
+        if complement:
+            body = [*body, preposition, *complement]
+    body = _people(body, cue, turns)
     title = " ".join([verb, *body]).strip()
     if not title:
         return "Follow up on the discussion", True
     return title[0].upper() + title[1:], vague
 
 
-def _antecedent(
-    cue: Cue, item: Item, turns: Sequence[Turn], *, within_item: bool = False
-) -> list[str]:
+def _pronoun_at(words: Sequence[str]) -> int | None:
+    """Where "it", "them", or a "that"/"this" that is not a determiner, stands."""
+    for position, word in enumerate(words):
+        if word in ("it", "them", "those", "these"):
+            return position
+        if word in ("that", "this") and (
+            position + 1 == len(words) or words[position + 1] in NP_STOP | STOP | _RESULTATIVE
+        ):
+            return position
+    return None
+
+
+_RESULTATIVE = frozenset(
+    ["done", "ready", "sorted", "fixed", "finished", "over", "out", "off", "across"]
+)
+
+
+def _people(body: list[str], cue: Cue, turns: Sequence[Turn]) -> list[str]:
+    """Who "me" and "you" are: "send me the estimate" said by Michael is "send Michael
+    the estimate"; "I'll get you access" said to Lena is "get Lena access"."""
+    speaker = turns[cue.turn].speaker
+    if cue.kind == "self":
+        other = _previous_other(turns, cue.turn)
+        mapping = {"my": "their", "myself": "themselves"}
+        if other:
+            mapping["you"] = _first_name(other)
+    else:
+        mapping = {"me": _first_name(speaker)} if speaker else {}
+    return [mapping.get(w.lower(), w) for w in body]
+
+
+def _first_name(label: str) -> str:
+    return label.split()[0] if label.split() else label
+
+
+def _previous_other(turns: Sequence[Turn], position: int) -> str | None:
+    speaker = turns[position].speaker
+    for j in range(position - 1, max(-1, position - 4), -1):
+        if turns[j].speaker and turns[j].speaker != speaker:
+            return turns[j].speaker
+    return None
+
+
+def _antecedent(cue: Cue, item: Item, turns: Sequence[Turn]) -> list[str]:
     """What "it"/"that" refers to: the object of another seed of the item (the request
-    or question), else the last noun phrase of the turns just before."""
+    or question), else the most salient noun phrase just before: the first (usually the
+    subject) of the nearest earlier clause that has one."""
     for seed in sorted(item.seeds, key=lambda s: -s.probability):
         other = seed.cue
         if other is cue or other.flags & _OPEN or other.verb_at < 0:
@@ -265,60 +321,77 @@ def _antecedent(
         )
         if phrase:
             return phrase
-    if within_item:
-        return []
     for position in range(cue.turn, max(-1, cue.turn - 4), -1):
         turn = turns[position]
         clauses = turn.clauses if position != cue.turn else turn.clauses[: cue.clause.index]
         for clause in reversed(clauses):
-            phrase = last_noun_phrase(clause.words, clause.cased)
+            phrase = salient_noun_phrase(clause.words, clause.cased)
             if phrase:
                 return phrase
     return []
 
 
+_LEAD_IN = frozenset(
+    ["up", "out", "back", "on", "over", "to", "with", "at", "into", "for", "through"]
+)
+_ATTACH = frozenset(["of", "on", "for", "from", "in", "with", "about"])
+
+
 def noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
-    """The first noun phrase: optional determiner, then words up to a boundary."""
+    """The first noun phrase with at most one prepositional phrase ("the copy on the
+    welcome screen"): optional determiner, words up to a boundary or a verb form."""
     start = 0
-    while start < len(words) and words[start] in (
-        "up",
-        "out",
-        "back",
-        "on",
-        "over",
-        "to",
-        "with",
-        "at",
-        "into",
-    ):
+    while start < len(words) and (words[start] in _LEAD_IN or words[start] in LIGHT_NOUNS):
         start += 1
     if start < len(words) and words[start] in PRONOUN_OBJECTS | VAGUE_OBJECTS:
         return []
-    out: list[str] = []
-    for position in range(start, len(words)):
-        word = words[position]
-        if word in NP_STOP and out:
-            break
-        if word in NP_STOP:
-            continue
-        out.append(cased[position])
-        if len(out) >= 5:
-            break
+    head = _chunk(words, start)
+    if head <= start:
+        return []
+    end = head
+    if end + 1 < len(words) and words[end] in _ATTACH and words[end + 1] not in PRONOUN_OBJECTS:
+        tail = _chunk(words, end + 1)
+        if tail > end + 1 and tail - start <= 9:
+            end = tail
+    out = list(cased[start:end])
     content = [w for w in out if w.lower() not in STOP and w.lower() not in DETERMINERS]
     return out if content else []
 
 
-def last_noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
-    """The last determiner-led noun phrase of a clause ("the contract")."""
-    for position in range(len(words) - 1, -1, -1):
-        if words[position] in DETERMINERS - PRONOUN_OBJECTS or words[position] in (
-            "the",
-            "a",
-            "an",
-        ):
-            phrase = noun_phrase(words[position:], cased[position:])
-            if phrase and len(phrase) > 1:
-                return phrase
+def _chunk(words: Sequence[str], start: int) -> int:
+    """The end of a determiner-led run of noun-phrase words from ``start``."""
+    position = start
+    while position < len(words) and position - start < 6:
+        word = words[position]
+        if word in NP_STOP or word in VERB_FORMS or word in _ATTACH:
+            break
+        if position > start and word in DETERMINERS and word not in ("two", "three", "new"):
+            break
+        if position > start and word.endswith("ed") and words[position - 1] not in DETERMINERS:
+            break
+        position += 1
+    return position
+
+
+_COPULAS = frozenset(["is", "are", "was", "were", "'s", "be", "been"])
+_NP_OPENERS = frozenset(
+    ["the", "a", "an", "our", "your", "their", "my", "this", "that", "these", "those"]
+)
+
+
+def salient_noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
+    """The noun phrase of a clause that "it" most likely points back to: its subject (a
+    determiner-led phrase at the start), else its first determiner-led phrase that is not
+    what the subject is said to be ("it's a blocker for the release" offers none)."""
+    limit = next((i for i, w in enumerate(words) if w in _COPULAS and i > 0), len(words))
+    for position, word in enumerate(words[:limit]):
+        if word not in _NP_OPENERS:
+            continue
+        if word in ("this", "that") and (position + 1 == len(words) or words[position + 1] in STOP):
+            continue
+        phrase = noun_phrase(words[position:], cased[position:])
+        if len(phrase) > 1:
+            return phrase
     return []
 
 
