@@ -91,7 +91,8 @@ def _contexts(session: Session, candidates: list[Candidate]) -> dict[int, list[d
                 transcripts[tid] = None
         transcript = transcripts.get(tid) if tid is not None else None
         utterances = transcript.utterances if transcript is not None else []
-        found[candidate.id] = quote_in_context(utterances, list(candidate.evidence or []))
+        quoted = [e for e in candidate.evidence or [] if not e.get("context")]
+        found[candidate.id] = quote_in_context(utterances, quoted)
     return found
 
 
