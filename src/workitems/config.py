@@ -173,6 +173,19 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        """Refused at start-up, not at the first email: a typo must not pass silently."""
+        if not value:
+            return None
+        if not value.startswith(("smtp://", "smtps://")) or len(value.split("://", 1)[1]) == 0:
+            raise ValueError(
+                "must look like smtp://user:pass@host:587?starttls=true or "
+                "smtps://user:pass@host:465"
+            )
+        return value
+
     @field_validator("time_zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

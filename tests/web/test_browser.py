@@ -377,6 +377,9 @@ class TestPages:
             ("/cleanup", "cleanup"),
             ("/admin/users", "admin-users"),
             ("/admin/tokens", "admin-tokens"),
+            ("/admin/webhooks", "admin-webhooks"),
+            ("/inbox", "inbox"),
+            ("/account/email", "email-preferences"),
         ]:
             response = page.goto(path)
             assert response is not None
