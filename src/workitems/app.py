@@ -24,13 +24,14 @@ from workitems.api import (
     views,
     webhooks,
 )
+from workitems.api.inflight import InFlightLimitMiddleware
 from workitems.api.limits import BodySizeLimitMiddleware
 from workitems.api.nul_guard import NulGuardMiddleware
 from workitems.api.security_headers import SecurityHeadersMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.auth.throttle import Limits, Throttle
 from workitems.config import Settings
-from workitems.db import is_sqlite, make_engine, writer
+from workitems.db import Timeouts, is_sqlite, make_engine, writer
 from workitems.http.session import new_write_limiter
 from workitems.notify.delivery import DeliveryConfig
 from workitems.notify.worker import DeliveryWorker, wake_on_commit
@@ -50,6 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         sqlite_busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        timeouts=Timeouts(
+            connect_seconds=settings.db_connect_timeout_seconds,
+            statement_ms=settings.db_statement_timeout_ms,
+            pool_seconds=settings.db_pool_timeout_seconds,
+        ),
     )
 
     @asynccontextmanager
@@ -82,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.write_engine = writer(engine)
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
+    app.state.probe = health.DatabaseProbe(settings.database_url)
     app.state.throttle = Throttle(
         Limits(
             token_failures=settings.token_failure_limit,
@@ -102,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             web.transcripts.UPLOAD_PATH: settings.max_transcript_bytes,
         },
     )
+    # Before reading any body: a request over the bound costs nothing.
+    app.add_middleware(InFlightLimitMiddleware, limit=settings.max_in_flight)
     # Outermost, so the size limit's and the NUL guard's answers get the headers too.
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workitems import migrate as migrations
@@ -114,10 +115,22 @@ def serve(
     import uvicorn
 
     settings = _settings()
-    if not migrations.database_is_current(settings.database_url):
-        err.print("[red]error:[/red] the database is not migrated; run `workitems migrate` first")
-        raise typer.Exit(code=1)
-    _bootstrap(settings)
+    try:
+        current = migrations.database_is_current(settings.database_url)
+    except OperationalError as exc:
+        # Start anyway, not ready: /readyz answers 503 and requests 503 with Retry-After
+        # until the database answers; an orchestrator restarting us would not help.
+        err.print(
+            "[yellow]warning:[/yellow] the database does not answer "
+            f"({type(exc.orig).__name__}); serving, not ready, until it does"
+        )
+    else:
+        if not current:
+            err.print(
+                "[red]error:[/red] the database is not migrated; run `workitems migrate` first"
+            )
+            raise typer.Exit(code=1)
+        _bootstrap(settings)
     uvicorn.run(
         "workitems.app:create_app",
         factory=True,
@@ -428,7 +441,7 @@ def tokens_list() -> None:
 def tokens_revoke(
     token_id: Annotated[int, typer.Argument(help="The id from `tokens list`.")],
 ) -> None:
-    """Revoke a token; requests that use it get 401 from then on.
+    """Revoke a token; every server process refuses it (401) within a second.
 
     Example: `workitems tokens revoke 3`
     """

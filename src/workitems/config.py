@@ -144,6 +144,26 @@ class Settings(BaseSettings):
         ge=0,
         description="A task due within this many days gets `task.due_soon` (once a day).",
     )
+    db_connect_timeout_seconds: float = Field(
+        default=3,
+        gt=0,
+        description="PostgreSQL: how long to wait for a connection to be set up; a database "
+        "that does not answer is then a 503 with Retry-After instead of a hang.",
+    )
+    db_statement_timeout_ms: int = Field(
+        default=10_000,
+        ge=1,
+        description="PostgreSQL: the longest one statement of a request may run.",
+    )
+    db_pool_timeout_seconds: float = Field(
+        default=5, gt=0, description="How long a request waits for a pooled connection."
+    )
+    max_in_flight: int = Field(
+        default=32,
+        ge=1,
+        description="Requests one process works on at once; more are answered 503 with "
+        "Retry-After at once (the probes are never refused).",
+    )
     rate_limit_storage_url: str | None = Field(
         default=None,
         description="Where failed-authentication counts live: unset keeps them in each "

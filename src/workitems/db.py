@@ -14,10 +14,12 @@ handler (which polls in growing naps) while the request threads, the delivery wo
 the jobs take turns. Other processes on the same file still meet in ``busy_timeout``.
 """
 
+import math
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,34 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the service waits on PostgreSQL before giving up (and answering 503).
+
+    Without them a database that accepts TCP but never answers (a partition) hangs every
+    request and ``/readyz`` without limit. ``connect_seconds`` bounds the whole connection
+    set-up; ``statement_ms`` is the server-side backstop for one statement; ``pool_seconds``
+    bounds the wait for a pooled connection; TCP keepalives and ``tcp_user_timeout`` notice a
+    peer that vanished mid-query.
+    """
+
+    connect_seconds: float = 3
+    statement_ms: int = 10_000
+    pool_seconds: float = 5
+
+
+def postgres_connect_args(timeouts: Timeouts) -> dict[str, Any]:
+    return {
+        "connect_timeout": max(1, math.ceil(timeouts.connect_seconds)),
+        "options": f"-c statement_timeout={int(timeouts.statement_ms)}",
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+    }
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -84,12 +114,26 @@ def make_engine(
     pool_size: int = 10,
     max_overflow: int = 20,
     sqlite_busy_timeout_ms: int = 5000,
+    timeouts: Timeouts | None = None,
 ) -> Engine:
-    """Build an engine with the pragmas and pool this project relies on."""
+    """Build an engine with the pragmas and pool this project relies on.
+
+    ``timeouts`` (PostgreSQL) are for the service; migrations and the CLI run without them,
+    so a long ``ALTER TABLE`` is not cut off.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if timeouts is None:
+            return create_engine(
+                url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+            )
         return create_engine(
-            url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=True,
+            pool_timeout=timeouts.pool_seconds,
+            connect_args=postgres_connect_args(timeouts),
         )
 
     if parsed.database and parsed.database != ":memory:":

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from workitems.api.etags import parse_if_match
 from workitems.auth import service as auth
 from workitems.auth.cache import TokenCache
+from workitems.auth.revocations import Fingerprint, revocation_fingerprint
 from workitems.auth.scopes import Scope
 from workitems.auth.service import Principal
 from workitems.auth.throttle import Throttle
@@ -60,6 +61,8 @@ class RequireScope:
         raw = credentials.credentials
         cache: TokenCache = request.app.state.token_cache
         key = auth.hash_token(raw)
+        if cache.revocations_due():
+            cache.observe(await run_in_threadpool(_fingerprint, session))
         principal = cache.get(key)
         if principal is None:
             principal = await _verify_limited(request, session, raw, key)
@@ -87,6 +90,14 @@ async def _verify_limited(request: Request, session: Session, raw: str, key: str
         cache.put_bad(key)
         throttle.token_failed(address)
         raise
+
+
+def _fingerprint(session: Session) -> Fingerprint:
+    if isinstance(session.get_bind(), Engine) and not session.in_transaction():
+        session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
+    fingerprint = revocation_fingerprint(session)
+    session.commit()
+    return fingerprint
 
 
 def _verify(session: Session, raw: str) -> Principal:

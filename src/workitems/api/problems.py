@@ -92,6 +92,8 @@ async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONRe
         headers["WWW-Authenticate"] = 'Bearer realm="workitems"'
     if isinstance(exc, errors.LockedOutError):
         headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, errors.UnavailableError):
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     if isinstance(exc, errors.StaleVersionError) and exc.current_version >= 0:
         headers["ETag"] = format_etag(exc.current_version)
     if isinstance(exc, errors.ValidationError) and exc.field:

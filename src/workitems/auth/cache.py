@@ -1,9 +1,10 @@
 """A short-lived, per-process cache of verified tokens.
 
 Checking a token costs a database round trip on every request; caching the verified
-principal for a few seconds removes it from the hot path. The price is that a revocation
-made elsewhere (the CLI, another process) takes effect within ``ttl_seconds``; a ttl of 0
-turns the cache off. Keys are token hashes, never the tokens themselves.
+principal for a few seconds removes it from the hot path. A revocation made elsewhere (the
+CLI, another process) still takes effect within ``REVOCATION_CHECK_SECONDS``: the cache
+compares a revocation fingerprint that often and drops everything when it changed. A ttl
+of 0 turns the cache off. Keys are token hashes, never the tokens themselves.
 
 Failures are cached too, for ``NEGATIVE_TTL_SECONDS``: a token that failed hardly ever
 turns valid (tokens are minted here, revocation and expiry are for good; only reactivating
@@ -16,6 +17,8 @@ import time
 from workitems.auth.service import Principal
 
 NEGATIVE_TTL_SECONDS = 60.0
+#: How often a process compares the revocation fingerprint (``auth/revocations.py``).
+REVOCATION_CHECK_SECONDS = 1.0
 
 
 class TokenCache:
@@ -25,6 +28,28 @@ class TokenCache:
         self._entries: dict[str, tuple[float, Principal]] = {}
         self._bad: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._fingerprint: object = None
+        self._checked_at = float("-inf")
+
+    def revocations_due(self) -> bool:
+        """True at most once per ``REVOCATION_CHECK_SECONDS``: the caller should read the
+        fingerprint and pass it to ``observe``. Claimed here, so a burst checks once."""
+        now = time.monotonic()
+        if self.ttl <= 0 or now - self._checked_at < REVOCATION_CHECK_SECONDS:
+            return False
+        with self._lock:
+            if now - self._checked_at < REVOCATION_CHECK_SECONDS:
+                return False
+            self._checked_at = now
+            return True
+
+    def observe(self, fingerprint: object) -> None:
+        """Forget every cached verdict when something was revoked or deactivated since."""
+        with self._lock:
+            if self._fingerprint is not None and fingerprint != self._fingerprint:
+                self._entries.clear()
+                self._bad.clear()
+            self._fingerprint = fingerprint
 
     def known_bad(self, token_hash: str) -> bool:
         expires = self._bad.get(token_hash)
