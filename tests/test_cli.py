@@ -364,3 +364,17 @@ class TestSetPassword:
         )
         assert result.exit_code == 1
         assert "who@example.com" in result.output
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        "args", [["users", "deactivate", "nobody@example.com"], ["tokens", "revoke", "999999"]]
+    )
+    def test_a_domain_error_is_exit_1_with_its_message(
+        self, run: CliRunner, args: list[str]
+    ) -> None:
+        result = run.invoke(app, args)
+        assert result.exit_code == 1, result.output
+        assert "error:" in result.output
+        assert "does not exist" in result.output or "no " in result.output.lower()
+        assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from typer.core import TyperGroup
 
 from workitems import migrate as migrations
 from workitems.auth import service as auth
@@ -47,7 +48,26 @@ from workitems.user import service as users
 from workitems.user.models import User, UserRole
 from workitems.user.resolve import resolve_person
 
+err = Console(stderr=True)
+out = Console()
+
+
+class _Commands(TyperGroup):
+    """The one place a ``WorkitemsError`` becomes exit code 1 with its message: every
+    command, in every sub-group, runs inside this ``invoke``. The command's unit of work
+    has rolled back by then."""
+
+    # typer passes its own Context subclass; its stubs name the vendored base class.
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except WorkitemsError as error:
+            err.print(f"[red]error:[/red] {error.detail}")
+            raise typer.Exit(code=1) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Workitems: the operational action queue of a team.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -64,9 +84,6 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(notify_app, name="notify")
 
-err = Console(stderr=True)
-out = Console()
-
 
 def _settings() -> Settings:
     return Settings()
@@ -81,11 +98,6 @@ def _unit_of_work(*, write: bool = True) -> Iterator[Session]:
             yield session
     finally:
         engine.dispose()
-
-
-def _fail(error: WorkitemsError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {error.detail}")
-    return typer.Exit(code=1)
 
 
 @app.command()
@@ -173,25 +185,20 @@ def search(
 
     Example: `workitems search 'invoice priority:>=high -draft' --user ana@example.com`
     """
-    try:
-        with _unit_of_work(write=False) as session:
-            viewer = _person_id(session, user)
-            page = search_service.search_tasks(
-                session, query, viewer_id=viewer, sort=sort, limit=limit
-            )
-            rows = [
-                [
-                    task.key,
-                    task.status.value,
-                    task.priority.value,
-                    task.assignee.email if task.assignee else "-",
-                    _when(task.due_date),
-                    task.title,
-                ]
-                for task in page.items
+    with _unit_of_work(write=False) as session:
+        viewer = _person_id(session, user)
+        page = search_service.search_tasks(session, query, viewer_id=viewer, sort=sort, limit=limit)
+        rows = [
+            [
+                task.key,
+                task.status.value,
+                task.priority.value,
+                task.assignee.email if task.assignee else "-",
+                _when(task.due_date),
+                task.title,
             ]
-    except WorkitemsError as error:
-        raise _fail(error) from None
+            for task in page.items
+        ]
     if rows:
         _print_rows(["key", "status", "priority", "owner", "due", "title"], rows)
     shown = f"{page.count}+" if page.count_capped else str(page.count)
@@ -238,8 +245,6 @@ def import_candidates(
                 atomic=False,
                 source=CandidateSource.import_,
             )
-    except WorkitemsError as error:
-        raise _fail(error) from None
     except UnicodeDecodeError:
         err.print(f"[red]error:[/red] {file} is not UTF-8 text; nothing was staged")
         raise typer.Exit(code=1) from None
@@ -284,8 +289,6 @@ def extract(
     try:
         _, utterances = parse_transcript(file.read_text(encoding="utf-8-sig"), fmt)
         people = _participants(participants) if participants else []
-    except WorkitemsError as error:
-        raise _fail(error) from None
     except UnicodeDecodeError:
         err.print(f"[red]error:[/red] {file} is not UTF-8 text")
         raise typer.Exit(code=1) from None
@@ -322,12 +325,9 @@ def users_add(
 
     Example: `workitems users add priya@example.com --name "Priya Shah" --alias Priya --alias PS`
     """
-    try:
-        with _unit_of_work() as session:
-            user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
-            err.print(f"added {user.email} (id {user.id}, {user.role})")
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
+        err.print(f"added {user.email} (id {user.id}, {user.role})")
 
 
 @users_app.command("set-password")
@@ -342,13 +342,10 @@ def users_set_password(email: Annotated[str, typer.Argument(help="The user's ema
         password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        with _unit_of_work() as session:
-            user = users.get_user_by_email(session, email)
-            sessions.set_password(session, user, password)
-            err.print(f"password set for {user.email}")
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        user = users.get_user_by_email(session, email)
+        sessions.set_password(session, user, password)
+        err.print(f"password set for {user.email}")
 
 
 @users_app.command("list")
@@ -378,12 +375,9 @@ def users_deactivate(email: Annotated[str, typer.Argument(help="The user's email
 
     Example: `workitems users deactivate sam@example.com`
     """
-    try:
-        with _unit_of_work() as session:
-            user = users.deactivate_user(session, email)
-            err.print(f"deactivated {user.email}")
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        user = users.deactivate_user(session, email)
+        err.print(f"deactivated {user.email}")
 
 
 @tokens_app.command("issue")
@@ -403,14 +397,11 @@ def tokens_issue(
     Example: `TOKEN=$(workitems tokens issue --user ci@example.com --scope tasks:read
     --scope tasks:write --name ci --expires-in-days 90)`
     """
-    try:
-        with _unit_of_work() as session:
-            owner = _person(session, user)
-            _token, raw = auth.issue_token(
-                session, user=owner, scopes=scope, name=name, expires_in_days=expires_in_days
-            )
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        owner = _person(session, user)
+        _token, raw = auth.issue_token(
+            session, user=owner, scopes=scope, name=name, expires_in_days=expires_in_days
+        )
     typer.echo(raw)
 
 
@@ -445,12 +436,9 @@ def tokens_revoke(
 
     Example: `workitems tokens revoke 3`
     """
-    try:
-        with _unit_of_work() as session:
-            token = auth.revoke_token(session, token_id)
-            err.print(f"revoked token {token.id} ({token.name})")
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        token = auth.revoke_token(session, token_id)
+        err.print(f"revoked token {token.id} ({token.name})")
 
 
 def _person(session: Session, ref: str) -> User:
@@ -501,19 +489,16 @@ def webhooks_add(
     task.assigned --event task.status_changed --description "chat bridge")`
     """
     settings = _settings()
-    try:
-        with _unit_of_work() as session:
-            hook = webhook_service.create_webhook(
-                session,
-                url=url,
-                events=event,
-                description=description,
-                actor_id=None,
-                allow_private=settings.webhooks_allow_private,
-            )
-            err.print(f"added webhook {hook.id} for {hook.url}")
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        hook = webhook_service.create_webhook(
+            session,
+            url=url,
+            events=event,
+            description=description,
+            actor_id=None,
+            allow_private=settings.webhooks_allow_private,
+        )
+        err.print(f"added webhook {hook.id} for {hook.url}")
     typer.echo(hook.secret)
 
 
@@ -525,11 +510,8 @@ def webhooks_remove(
 
     Example: `workitems webhooks remove 2`
     """
-    try:
-        with _unit_of_work() as session:
-            webhook_service.delete_webhook(session, webhook_id)
-    except WorkitemsError as error:
-        raise _fail(error) from None
+    with _unit_of_work() as session:
+        webhook_service.delete_webhook(session, webhook_id)
     err.print(f"removed webhook {webhook_id}")
 
 
@@ -543,25 +525,22 @@ def webhooks_deliveries(
 
     Example: `workitems webhooks deliveries 2 --limit 50`
     """
-    try:
-        with _unit_of_work(write=False) as session:
-            rows = [
-                [
-                    _when(attempt.at),
-                    str(attempt.delivery_id),
-                    event_type or "-",
-                    f"#{attempt.attempt}",
-                    str(attempt.status_code or "-"),
-                    f"{attempt.latency_ms} ms",
-                    "ok" if attempt.ok else (attempt.error or "failed"),
-                    _when(attempt.next_attempt_at),
-                ]
-                for attempt, event_type in webhook_service.list_attempts(
-                    session, webhook_id, limit=limit
-                )
+    with _unit_of_work(write=False) as session:
+        rows = [
+            [
+                _when(attempt.at),
+                str(attempt.delivery_id),
+                event_type or "-",
+                f"#{attempt.attempt}",
+                str(attempt.status_code or "-"),
+                f"{attempt.latency_ms} ms",
+                "ok" if attempt.ok else (attempt.error or "failed"),
+                _when(attempt.next_attempt_at),
             ]
-    except WorkitemsError as error:
-        raise _fail(error) from None
+            for attempt, event_type in webhook_service.list_attempts(
+                session, webhook_id, limit=limit
+            )
+        ]
     _print_rows(["at", "delivery", "event", "try", "status", "latency", "result", "next try"], rows)
 
 
