@@ -73,9 +73,9 @@ from harness.report import fmt_bytes, fmt_ms, load_average, percentile, print_ta
 from harness.seed import Person, create_team
 from workitems.clock import utc_now
 from workitems.config import Settings
-from workitems.dashboard import build_dashboard
 from workitems.db import Base, make_engine, session_scope
 from workitems.errors import QueryTooExpensiveError, WorkitemsError
+from workitems.reporting.dashboard import build_dashboard
 from workitems.search.service import SearchSort, search_tasks
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.task.enums import Priority, TaskSource, TaskStatus

@@ -1,4 +1,5 @@
-"""Docs kept complete by tests: every setting is in the README, every route has a scope."""
+"""Docs kept complete by tests: every setting is in the README, every route has a scope,
+every package is on the map in CONTRIBUTING.md."""
 
 from pathlib import Path
 
@@ -27,6 +28,23 @@ class TestReadme:
         readme = (ROOT / "README.md").read_text()
         for name in Settings.model_fields:
             assert f"`WORKITEMS_{name.upper()}`" in readme, f"WORKITEMS_{name.upper()}"
+
+
+class TestContributing:
+    def test_every_package_and_module_is_on_the_map(self) -> None:
+        layout = (ROOT / "CONTRIBUTING.md").read_text().split("## Layout", 1)[1]
+        layout = layout.split("```", 2)[1]
+        source = ROOT / "src" / "workitems"
+        names = [
+            f"{path.name}/" if path.is_dir() else path.name
+            for path in source.iterdir()
+            if (path.is_dir() and (path / "__init__.py").exists())
+            or (path.suffix == ".py" and path.name != "__init__.py")
+        ]
+        listed = {line.split()[0] for line in layout.splitlines() if line.startswith("  ")}
+        assert names
+        missing = sorted(name for name in names if name not in listed)
+        assert not missing, f"add these to CONTRIBUTING.md's layout: {missing}"
 
 
 class TestRoutes:

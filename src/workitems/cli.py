@@ -24,7 +24,6 @@ from workitems.auth import sessions
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.config import Settings
-from workitems.dashboard import build_dashboard
 from workitems.db import make_engine, session_scope
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.jobs import schedule
@@ -35,6 +34,7 @@ from workitems.notify.enums import EventType
 from workitems.notify.mail import SmtpConfig
 from workitems.notify.transport import DeliveryError
 from workitems.notify.worker import DeliveryWorker
+from workitems.reporting.dashboard import build_dashboard
 from workitems.search import service as search_service
 from workitems.search.service import SearchSort
 from workitems.staging import service as staging

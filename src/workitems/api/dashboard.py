@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
 from workitems.clock import utc_now
-from workitems.dashboard import build_dashboard
 from workitems.http.session import SessionDep, SessionRoute
+from workitems.reporting.dashboard import build_dashboard
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/dashboard", tags=["dashboard"])
 

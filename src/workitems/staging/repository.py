@@ -102,3 +102,17 @@ def staged_titles(session: Session) -> Sequence[tuple[int, str]]:
         select(Candidate.id, Candidate.title).where(Candidate.state == ReviewState.staged)
     )
     return [(candidate_id, title) for candidate_id, title in rows]
+
+
+def from_extractor(
+    session: Session, transcript_id: int, *, extractor: str, version: str
+) -> list[Candidate]:
+    """What one extractor version staged from a transcript, oldest first (in any state)."""
+    query = (
+        select(Candidate)
+        .where(Candidate.transcript_id == transcript_id)
+        .where(Candidate.extractor == extractor)
+        .where(Candidate.extractor_version == version)
+        .order_by(Candidate.id)
+    )
+    return list(session.scalars(query).unique())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from workitems.errors import NotFoundError
 from workitems.notify import outbox
 from workitems.notify.enums import EventType
+from workitems.staging import repository as staging_repository
 from workitems.staging.enums import CandidateSource
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, Evidence
@@ -38,14 +39,8 @@ def analyze_transcript(
     )
     if transcript is None:
         raise NotFoundError(f"Transcript {transcript_id} does not exist.")
-    existing = list(
-        session.scalars(
-            select(Candidate)
-            .where(Candidate.transcript_id == transcript.id)
-            .where(Candidate.extractor == EXTRACTOR_NAME)
-            .where(Candidate.extractor_version == EXTRACTOR_VERSION)
-            .order_by(Candidate.id)
-        ).unique()
+    existing = staging_repository.from_extractor(
+        session, transcript.id, extractor=EXTRACTOR_NAME, version=EXTRACTOR_VERSION
     )
     if existing:
         return transcript, existing, False

@@ -1,12 +1,12 @@
-"""The dashboard page: ``workitems.dashboard.build_dashboard`` drawn as SVG bar charts."""
+"""The dashboard page: ``workitems.reporting.dashboard.build_dashboard`` drawn as SVG bar charts."""
 
 from datetime import date
 
 from fastapi import APIRouter, Request, Response
 
 from workitems.clock import utc_now
-from workitems.dashboard import build_dashboard
 from workitems.http.session import SessionDep
+from workitems.reporting.dashboard import build_dashboard
 from workitems.staging.service import count_waiting
 from workitems.task.enums import Priority, TaskStatus
 from workitems.web import charts

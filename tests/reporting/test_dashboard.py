@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from tests.factories import make_task, make_user
-from workitems.dashboard import build_dashboard
+from workitems.reporting.dashboard import build_dashboard
 from workitems.staging.schemas import CandidateIn
 from workitems.staging.service import stage_candidate
 from workitems.task.enums import Priority, TaskStatus

@@ -1,25 +1,18 @@
 """The dashboard's numbers: what is open, who holds it, what is late, how fast work moves,
 and how much waits in the staging queue.
 
-Aggregates run in the database; percentiles are read with one ordered ``OFFSET`` probe each
-(portable across SQLite and PostgreSQL) instead of loading every row.
+The arithmetic is here; the queries are ``reporting/repository.py``.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from workitems.staging.models import Candidate
-from workitems.staging.repository import waiting
-from workitems.task.enums import Priority, TaskStatus
-from workitems.task.models import Task
-from workitems.task.repository import overdue as overdue_rule
-from workitems.task.repository import status_in
+from workitems.reporting import repository
+from workitems.task.enums import TaskStatus
 from workitems.task.status import ACTIVE_STATUSES
-from workitems.user.models import User
 
 THROUGHPUT_WEEKS = 8
 
@@ -42,7 +35,7 @@ class Dashboard:
 def build_dashboard(session: Session, *, now: datetime) -> Dashboard:
     today = now.date()
     week_end = today + timedelta(days=6 - today.weekday())
-    counts = _active_counts(session, today, week_end)
+    counts = repository.active_counts(session, today, week_end)
     by_status = {s.value: 0 for s in TaskStatus if s in ACTIVE_STATUSES}
     by_priority: dict[str, int] = {}
     per_owner: dict[int, list[int]] = {}
@@ -58,9 +51,7 @@ def build_dashboard(session: Session, *, now: datetime) -> Dashboard:
             tally = per_owner.setdefault(owner_id, [0, 0])
             tally[0] += count
             tally[1] += late
-    users = {
-        user.id: user for user in session.scalars(select(User).where(User.id.in_(list(per_owner))))
-    }
+    users = repository.users_by_id(session, list(per_owner))
     by_owner = [
         {
             "id": uid,
@@ -74,6 +65,7 @@ def build_dashboard(session: Session, *, now: datetime) -> Dashboard:
         )
     ]
     total = sum(by_status.values())
+    staged_waiting, oldest_staged = repository.waiting_candidates(session, today)
     return Dashboard(
         by_status=by_status,
         by_priority=by_priority,
@@ -84,48 +76,18 @@ def build_dashboard(session: Session, *, now: datetime) -> Dashboard:
         aging_median_days=_age_percentile(session, 0.5, total, now),
         aging_p90_days=_age_percentile(session, 0.9, total, now),
         throughput=_throughput(session, today),
-        staged_waiting=session.scalar(
-            select(func.count()).select_from(Candidate).where(waiting(today))
-        )
-        or 0,
-        oldest_staged_days=_days_since(
-            session.scalar(select(func.min(Candidate.created_at)).where(waiting(today))),
-            now,
-        ),
+        staged_waiting=staged_waiting,
+        oldest_staged_days=_days_since(oldest_staged, now),
     )
-
-
-def _active_counts(
-    session: Session, today: date, week_end: date
-) -> list[tuple[TaskStatus, Priority, int | None, int, int, int]]:
-    """One pass over the active tasks, grouped by status, priority and owner, with the
-    overdue and due-this-week counts alongside: the covering index ``ix_tasks_dashboard``
-    answers it without reading a table row."""
-    late = func.sum(case((overdue_rule(today), 1), else_=0))
-    due_soon = func.sum(case((and_(Task.due_date >= today, Task.due_date <= week_end), 1), else_=0))
-    rows = session.execute(
-        select(Task.status, Task.priority, Task.assignee_id, func.count(), late, due_soon)
-        .where(Task.status.in_(sorted(ACTIVE_STATUSES)))
-        .group_by(Task.status, Task.priority, Task.assignee_id)
-    )
-    return [(r[0], r[1], r[2], r[3], int(r[4] or 0), int(r[5] or 0)) for r in rows]
 
 
 def _age_percentile(session: Session, fraction: float, total: int, now: datetime) -> float | None:
     """Days in the current status at ``fraction`` (nearest rank) over the ``total`` active
-    tasks: the oldest ``status_changed_at`` first, so a high percentile is a long wait.
-    One ``OFFSET`` probe along ``ix_tasks_active_status_changed_at`` (index only)."""
+    tasks: the oldest ``status_changed_at`` first, so a high percentile is a long wait."""
     if total == 0:
         return None
     rank = max(0, min(total - 1, round((1 - fraction) * (total - 1))))
-    changed = session.scalar(
-        select(Task.status_changed_at)
-        .where(status_in(ACTIVE_STATUSES))
-        .order_by(Task.status_changed_at)
-        .offset(rank)
-        .limit(1)
-    )
-    return _days_since(changed, now)
+    return _days_since(repository.status_changed_at_rank(session, rank), now)
 
 
 def _throughput(session: Session, today: date) -> list[dict[str, Any]]:
@@ -138,16 +100,7 @@ def _throughput(session: Session, today: date) -> list[dict[str, Any]]:
     # One plain range count per week: each is an index-only count over a narrow range,
     # cheaper than one pass evaluating eight CASE expressions per row.
     return [
-        {
-            "week": week.isoformat(),
-            "completed": session.scalar(
-                select(func.count())
-                .select_from(Task)
-                .where(Task.status == TaskStatus.completed)
-                .where(Task.closed_at >= start, Task.closed_at < end)
-            )
-            or 0,
-        }
+        {"week": week.isoformat(), "completed": repository.completed_between(session, start, end)}
         for week, start, end in zip(weeks, starts, ends, strict=True)
     ]
 

@@ -1,0 +1,1 @@
+"""Read-only reports across the domains (the dashboard): they count and never change."""
