@@ -7,7 +7,6 @@ while analysing, so two concurrent requests cannot both stage.
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workitems.errors import NotFoundError
@@ -18,6 +17,7 @@ from workitems.staging.enums import CandidateSource
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, Evidence
 from workitems.staging.service import stage_many
+from workitems.transcript import repository
 from workitems.transcript.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
@@ -34,9 +34,7 @@ def analyze_transcript(
     session: Session, transcript_id: int, *, actor_id: int | None
 ) -> tuple[Transcript, list[Candidate], bool]:
     """``(transcript, candidates, staged_now)``."""
-    transcript = session.scalar(
-        select(Transcript).where(Transcript.id == transcript_id).with_for_update()
-    )
+    transcript = repository.find(session, transcript_id, lock=True)
     if transcript is None:
         raise NotFoundError(f"Transcript {transcript_id} does not exist.")
     existing = staging_repository.from_extractor(

@@ -3,27 +3,22 @@
 import hashlib
 from dataclasses import asdict
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
 from workitems.errors import NotFoundError, ValidationError
-from workitems.paging import Page, Part, decode_cursor, encode_cursor
+from workitems.paging import Page
+from workitems.transcript import repository
 from workitems.transcript.formats import parse_transcript
 from workitems.transcript.models import Transcript
 from workitems.transcript.schemas import TranscriptIn
 
 MAX_PAGE = 200
-_CURSOR_KIND = "transcripts"
 
 
 def checksum(content: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()
-
-
-def find_by_checksum(session: Session, digest: str) -> Transcript | None:
-    return session.scalar(select(Transcript).where(Transcript.checksum == digest))
 
 
 def add_transcript(
@@ -32,7 +27,7 @@ def add_transcript(
     """Parse and store a transcript; ``(transcript, created)``. Identical content returns
     the transcript already stored (``created`` is False), so uploads are safe to retry."""
     digest = checksum(data.content)
-    existing = find_by_checksum(session, digest)
+    existing = repository.find_by_checksum(session, digest)
     if existing is not None:
         return existing, False
     fmt, utterances = parse_transcript(data.content, data.format)
@@ -51,7 +46,7 @@ def add_transcript(
         with session.begin_nested():
             session.add(transcript)
     except IntegrityError:  # the same content, posted concurrently, won the race
-        existing = find_by_checksum(session, digest)
+        existing = repository.find_by_checksum(session, digest)
         if existing is None:
             raise
         return existing, False
@@ -59,7 +54,7 @@ def add_transcript(
 
 
 def get_transcript(session: Session, transcript_id: int) -> Transcript:
-    transcript = session.get(Transcript, transcript_id)
+    transcript = repository.find(session, transcript_id)
     if transcript is None:
         raise NotFoundError(f"Transcript {transcript_id} does not exist.")
     return transcript
@@ -71,17 +66,4 @@ def list_transcripts(
     """Newest first; keyset on the id."""
     if not 1 <= limit <= MAX_PAGE:
         raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
-    # A listing shows counts, not text: the raw content (up to 5 MB each) stays unread.
-    query = (
-        select(Transcript)
-        .options(defer(Transcript.content, raiseload=True))
-        .order_by(Transcript.id.desc())
-        .limit(limit + 1)
-    )
-    if cursor is not None:
-        [before_id] = decode_cursor(cursor, _CURSOR_KIND, Part.id)
-        query = query.where(Transcript.id < before_id)
-    rows = session.scalars(query).all()
-    if len(rows) <= limit:
-        return Page(rows)
-    return Page(rows[:limit], encode_cursor(_CURSOR_KIND, rows[limit - 1].id))
+    return repository.list_page(session, cursor=cursor, limit=limit)
