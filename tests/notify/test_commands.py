@@ -1,12 +1,17 @@
 """``workitems webhooks ...`` and ``workitems notify test`` against a real database and a
 real SMTP server (kept beside the notify tests; ``tests/test_cli.py`` holds the others)."""
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from tests.factories import make_task, make_user
 from tests.notify.conftest import SmtpServer
 from workitems.cli import app
+from workitems.db import session_scope
+from workitems.notify import webhooks
 
 
 @pytest.fixture
@@ -67,3 +72,27 @@ class TestNotifyTest:
         result = run.invoke(app, ["notify", "test", "ana@example.com"])
         assert result.exit_code == 1
         assert "SMTP:" in result.output
+
+
+class TestWorkerOnce:
+    def test_delivers_what_is_due_then_exits(
+        self,
+        run: CliRunner,
+        engine: Engine,
+        receivers: Any,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        monkeypatch.setenv("WORKITEMS_WEBHOOKS_ALLOW_PRIVATE", "true")
+        receiver = receivers()
+        with session_scope(engine) as session:
+            admin = make_user(session, email="ada@example.com", name="Ada")
+            webhooks.create_webhook(
+                session, url=receiver.url, actor_id=admin.id, allow_private=True
+            )
+            task = make_task(session, actor=admin)
+            key = task.key
+        result = run.invoke(app, ["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        assert "notify.due_reminders" in result.output
+        [got] = receiver.received
+        assert got.json["data"]["key"] == key
