@@ -26,6 +26,7 @@ from workitems.api import (
 )
 from workitems.api.inflight import InFlightLimitMiddleware
 from workitems.api.limits import BodySizeLimitMiddleware
+from workitems.api.methods import FixedPathMethodMiddleware
 from workitems.api.nul_guard import NulGuardMiddleware
 from workitems.api.security_headers import SecurityHeadersMiddleware
 from workitems.auth.cache import TokenCache
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     openapi.install(app)
     # Added first, so it runs inside the size limit and never buffers an oversized body.
     app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(FixedPathMethodMiddleware, openapi=app.openapi)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

@@ -10,27 +10,38 @@ JSON bodies are validated after parsing, in pydantic's lax mode, which would rea
 schema promises (an ISO date string, a JSON boolean).
 """
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StrictBool
+from pydantic import BeforeValidator, Field, Strict, StrictBool
 
 MAX_ID = 2**31 - 1
 
-#: A row id as a request field: positive and storable on both databases.
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A row id as a request field: a JSON integer (not ``true``), positive and storable on
+#: both databases.
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+#: The same, from a form field or other text.
+TextId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A fraction such as a confidence: a JSON number, not ``false``.
+Fraction = Annotated[float, Strict(), Field(ge=0, le=1)]
 #: A count or index stored in an integer column or JSON (utterance indexes, days).
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
+_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
+
+
 def _iso_text(value: Any) -> Any:
-    if isinstance(value, int | float):
-        raise ValueError("a date is written as text, YYYY-MM-DD")
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError("dates and times are written in ISO 8601 (2026-12-04), not as numbers")
     return value
 
 
-#: A calendar day in a request body: ``"2026-12-04"``, never a number.
+#: A calendar day in a request: ``"2026-12-04"``, never a number.
 Day = Annotated[date, BeforeValidator(_iso_text)]
+#: A moment in a request: ISO 8601 text, never a number of seconds.
+Instant = Annotated[datetime, BeforeValidator(_iso_text)]
 #: A yes/no in a request body: ``true`` or ``false``, never ``0`` or ``"yes"``.
 Flag = StrictBool
 

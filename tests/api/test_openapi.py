@@ -54,3 +54,20 @@ class TestBehaviour:
         task = client.post("/api/tasks", json={"title": "t", "due_date": 0})
         assert task.status_code == 422
         assert client.post("/api/tasks", json={"title": "t", "due_date": "2031-01-02"}).is_success
+
+    def test_a_fixed_path_is_not_taken_for_an_id(self, client: TestClient) -> None:
+        response = client.patch("/api/tasks/staged/bulk", json={"candidates": []})
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
+
+    def test_a_boolean_is_not_an_id_nor_a_fraction(self, client: TestClient) -> None:
+        review = client.post("/api/tasks/staged/review", json={"action": "approve", "ids": [True]})
+        assert review.status_code == 422
+        staged = client.post("/api/tasks/staged", json={"title": "t", "confidence": False})
+        assert staged.status_code == 422
+
+    def test_a_number_is_not_a_moment(self, client: TestClient) -> None:
+        assert client.get("/api/tasks", params={"updated_since": "0.5"}).status_code == 422
+        assert client.get("/api/tasks", params={"due_before": "0"}).status_code == 422
+        ok = client.get("/api/tasks", params={"updated_since": "2026-01-01T00:00:00Z"})
+        assert ok.status_code == 200

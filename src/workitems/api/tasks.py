@@ -1,7 +1,7 @@
 """``/api/tasks``: list, create, read, edit, transition, assign, comment, history."""
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
@@ -11,6 +11,7 @@ from workitems.api.deps import IfMatch, OptionalIfMatch, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
 from workitems.api.problems import item_error
 from workitems.api.responses import json_response
+from workitems.bounds import Day, Instant
 from workitems.clock import utc_today
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.session import SessionDep, SessionRoute
@@ -82,10 +83,10 @@ def list_tasks(
         ),
     ] = None,
     label: Annotated[list[str] | None, Query(description="Every label given must match.")] = None,
-    due_before: date | None = None,
-    due_after: date | None = None,
+    due_before: Day | None = None,
+    due_after: Day | None = None,
     overdue: bool = False,
-    updated_since: datetime | None = None,
+    updated_since: Instant | None = None,
     sort: Annotated[
         str, Query(description="updated, created, due, priority or key; `-` for descending.")
     ] = "-updated",

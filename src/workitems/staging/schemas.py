@@ -14,7 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from workitems.bounds import Count, Day, Id
+from workitems.bounds import Count, Day, Fraction, Id
 from workitems.staging.enums import (
     CandidateSource,
     Commitment,
@@ -69,7 +69,7 @@ class CandidateIn(_Input):
     source: CandidateSource | None = None
     transcript_id: Id | None = None
     evidence: list[Evidence] = Field(default_factory=list, max_length=100)
-    confidence: float | None = Field(default=None, ge=0, le=1)
+    confidence: Fraction | None = None
     commitment: Commitment | None = None
     extractor: Annotated[str, StringConstraints(max_length=100)] | None = None
     extractor_version: Annotated[str, StringConstraints(max_length=50)] | None = None

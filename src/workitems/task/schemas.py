@@ -92,7 +92,7 @@ class AssignIn(_Input):
 
 class TaskBulkIn(_Input):
     action: BulkAction = Field(description="The one change applied to every task listed.")
-    ids: list[int | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+    ids: list[Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
         min_length=1, max_length=500, description="Task ids or keys."
     )
     assignee: AssigneeRef | None = Field(

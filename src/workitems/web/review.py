@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
-from workitems.bounds import MAX_ID, Id
+from workitems.bounds import MAX_ID, TextId
 from workitems.errors import ValidationError, WorkitemsError
 from workitems.http.params import PathId
 from workitems.http.session import SessionDep
@@ -278,7 +278,7 @@ def snooze(
 def bulk_approve(
     session: SessionDep,
     viewer: PostedBy,
-    ids: Annotated[list[Id], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    ids: Annotated[list[TextId], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     back: ReviewForm = "/review",
 ) -> Response:
     if not ids:
