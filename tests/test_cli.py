@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from workitems.auth.links import use_link
 from workitems.auth.service import authenticate
 from workitems.auth.sessions import sign_in
 from workitems.auth.throttle import Throttle
@@ -49,6 +50,24 @@ class TestUsers:
             user = get_user_by_email(session, "priya@example.com")
             assert user.aliases == ["Priya", "PS"]
             assert not user.is_active
+
+    def test_add_prints_the_invitation_link_last(
+        self, run: CliRunner, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("WORKITEMS_PUBLIC_URL", "https://work.example.com/")
+        result = run.invoke(app, ["users", "add", "nia@example.com", "--name", "Nia Obi"])
+        assert result.exit_code == 0, result.output
+        link = result.stdout.strip().splitlines()[-1]
+        assert link.startswith("https://work.example.com/welcome/")
+        password = "nia chose this one"
+        with session_scope(engine) as session:
+            use_link(session, link.rsplit("/", 1)[1], password=password, confirm=password)
+            assert sign_in(
+                session, email="nia@example.com", password=password, lifetime=timedelta(days=1)
+            )
+        again = run.invoke(app, ["users", "reset-link", "Nia"])
+        assert again.exit_code == 0, again.output
+        assert again.stdout.strip().startswith("https://work.example.com/welcome/")
 
     def test_duplicate_email_is_a_clear_error(self, run: CliRunner) -> None:
         run.invoke(app, ["users", "add", "sam@example.com", "--name", "Sam"])

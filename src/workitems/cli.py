@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
 from workitems import migrate as migrations
+from workitems.auth import links, sessions
 from workitems.auth import service as auth
-from workitems.auth import sessions
+from workitems.auth.models import LinkPurpose
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.config import Settings
@@ -321,13 +322,36 @@ def users_add(
     ] = None,
     role: Annotated[UserRole, typer.Option(help="admin or member.")] = UserRole.member,
 ) -> None:
-    """Add a user who can own work.
+    """Add a user who can own work, and print their one-time invitation link (valid 7
+    days, built from WORKITEMS_PUBLIC_URL) on the last line; they choose their password
+    there.
 
     Example: `workitems users add priya@example.com --name "Priya Shah" --alias Priya --alias PS`
     """
+    settings = _settings()
     with _unit_of_work() as session:
-        user = users.add_user(session, email=email, name=name, aliases=alias or (), role=role)
-        err.print(f"added {user.email} (id {user.id}, {user.role})")
+        issued = links.invite_user(
+            session, email=email, name=name, aliases=alias or [], role=role, invited_by=None
+        )
+        user = issued.user
+        err.print(f"added {user.email} (id {user.id}, {user.role}); invitation link:")
+    typer.echo(issued.url(settings.public_url))
+
+
+@users_app.command("reset-link")
+def users_reset_link(
+    person: Annotated[str, typer.Argument(help="The user's email or name.")],
+) -> None:
+    """Print a one-time link (valid 7 days) where the user chooses a new password; it
+    replaces any earlier link. Their current password works until the link is used.
+
+    Example: `workitems users reset-link priya@example.com`
+    """
+    settings = _settings()
+    with _unit_of_work() as session:
+        user = _person(session, person)
+        issued = links.issue_link(session, user, purpose=LinkPurpose.reset, created_by=None)
+    typer.echo(issued.url(settings.public_url))
 
 
 @users_app.command("set-password")

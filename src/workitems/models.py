@@ -1,6 +1,6 @@
 """Every ORM model, imported once so Alembic and tests see the whole schema."""
 
-from workitems.auth.models import ApiToken, WebSession
+from workitems.auth.models import ApiToken, PasswordLink, WebSession
 from workitems.db import Base
 from workitems.idempotency.models import IdempotencyKey
 from workitems.jobs.models import JobRun
@@ -30,6 +30,7 @@ __all__ = [
     "JobRun",
     "MailPreference",
     "Notification",
+    "PasswordLink",
     "SavedView",
     "Task",
     "TaskEvent",

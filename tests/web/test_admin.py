@@ -12,6 +12,8 @@ from workitems.auth.service import authenticate
 from workitems.auth.sessions import set_password
 from workitems.user.service import get_user_by_email
 
+NEW = "chosen by nia herself"
+
 
 def _secret(html: str) -> str:
     found = re.search(r'<code class="secret-value">([^<]+)</code>', html)
@@ -20,7 +22,7 @@ def _secret(html: str) -> str:
 
 
 class TestPeople:
-    def test_invite_shows_a_first_password_that_works(
+    def test_invite_shows_a_one_time_link_that_sets_the_password(
         self, browser: TestClient, anonymous: TestClient, session: Session
     ) -> None:
         token = csrf_of(browser.get("/admin/users").text)
@@ -35,10 +37,31 @@ class TestPeople:
             },
         )
         assert page.status_code == 200
-        password = _secret(page.text)
+        link = _secret(page.text)
+        assert link.startswith("http://127.0.0.1:8000/welcome/")
         assert get_user_by_email(session, "nia@example.com").aliases == ["Nia", "NO"]
         browser.cookies.clear()
-        assert sign_in(browser, "nia@example.com", password).status_code == 303
+        path = link.removeprefix("http://127.0.0.1:8000")
+        form = browser.get(path)
+        assert "nia@example.com" in form.text
+        done = browser.post(
+            path, data={"csrf_token": csrf_of(form.text), "password": NEW, "confirm": NEW}
+        )
+        assert done.status_code == 303
+        assert done.headers["location"] == "/sign-in?email=nia%40example.com"
+        assert sign_in(browser, "nia@example.com", NEW).status_code == 303
+        assert browser.get(path).status_code == 404  # spent
+
+    def test_reset_makes_a_link_and_keeps_the_old_password_until_used(
+        self, browser: TestClient, session: Session, app: FastAPI
+    ) -> None:
+        other = make_user(session, email="ola@example.com", name="Ola")
+        set_password(session, other, PASSWORD)
+        token = csrf_of(browser.get("/admin/users").text)
+        page = browser.post(f"/admin/users/{other.id}/password", data={"csrf_token": token})
+        assert "/welcome/" in _secret(page.text)
+        theirs = TestClient(app, follow_redirects=False)
+        assert sign_in(theirs, other.email, PASSWORD).status_code == 303
 
     def test_deactivate_signs_the_person_out(
         self, browser: TestClient, app: FastAPI, session: Session

@@ -116,7 +116,12 @@ def server(db_url: str, engine: Engine) -> Iterator[str]:
             actor_id=reviewer.id,
         )
     port = _free_port()
-    env = {**os.environ, "WORKITEMS_DATABASE_URL": db_url, "WORKITEMS_TOKEN_CACHE_SECONDS": "0"}
+    env = {
+        **os.environ,
+        "WORKITEMS_DATABASE_URL": db_url,
+        "WORKITEMS_TOKEN_CACHE_SECONDS": "0",
+        "WORKITEMS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
     process = subprocess.Popen(  # noqa: S603 (our own server, fixed arguments)
         [
             sys.executable,
@@ -174,10 +179,10 @@ def shot(db_url: str) -> Callable[[Page, str], None]:
     return take
 
 
-def _sign_in(page: Page) -> None:
+def _sign_in(page: Page, email: str = "rey@example.com", password: str = PASSWORD) -> None:
     page.goto("/")
-    page.get_by_label("Email").fill("rey@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="My work").wait_for()
 
@@ -358,7 +363,7 @@ class TestEnhancements:
         _sign_in(page)
         page.goto("/work?q=")
         with page.expect_response(lambda r: "/ui/users?q=pri" in r.url):
-            page.get_by_label("Owner", exact=True).first.fill("pri")
+            page.get_by_role("search").get_by_label("Owner", exact=True).fill("pri")
         expect(page.locator("#people option")).to_have_count(1)
         expect(page.locator("#people option")).to_have_attribute("value", "priya@example.com")
 
@@ -387,3 +392,73 @@ class TestPages:
             assert page.evaluate(UNLABELLED) == [], f"controls without a label on {path}"
             assert page.evaluate(OVERFLOW) <= width, f"{path} scrolls sideways at {width}px"
             shot(page, f"{name}-{width}")
+
+
+class TestCreateWork:
+    def test_new_task_with_the_form_then_with_quick_add(self, page: Page, shot: Shot) -> None:
+        _sign_in(page)
+        page.get_by_text("New task", exact=True).click()
+        page.get_by_label("Title or quick add").fill("Order the team badges")
+        page.get_by_label("Due date").fill("2026-12-18")
+        page.get_by_label("Priority").select_option("high")
+        page.get_by_label("Labels").fill("events")
+        page.get_by_role("button", name="Create task").click()
+        expect(page.get_by_role("status")).to_contain_text("Created WI-")
+        expect(page.locator("li.task", has_text="Order the team badges")).to_contain_text(
+            "due 2026-12-18"
+        )
+
+        page.get_by_text("New task", exact=True).click()
+        page.get_by_label("Title or quick add").fill(
+            "Send the venue contract @sam due:2026-12-04 !urgent #legal"
+        )
+        preview = page.locator("#n-preview")
+        expect(preview).to_contain_text("“Send the venue contract” · owner Sam Lee")
+        expect(preview).to_contain_text("due 2026-12-04 · priority urgent · labels legal")
+        shot(page, "quick-add")
+        page.get_by_role("button", name="Create task").click()
+        expect(page.get_by_role("status")).to_contain_text("owned by Sam Lee")
+        page.goto("/work?q=venue contract")
+        row = page.locator("#rows tr", has_text="Send the venue contract")
+        expect(row).to_contain_text("Urgent")
+
+
+class TestAccounts:
+    def test_an_invitation_link_sets_a_password_to_sign_in_with(
+        self, page: Page, browser: Browser, server: str
+    ) -> None:
+        _sign_in(page)
+        page.goto("/admin/users")
+        page.get_by_label("Email").fill("nia@example.com")
+        page.get_by_label("Name", exact=True).fill("Nia Obi")
+        page.get_by_role("button", name="Invite").click()
+        link = page.locator("code.secret-value").inner_text()
+        assert link.startswith(f"{server}/welcome/")
+
+        context = browser.new_context()
+        invited = context.new_page()
+        invited.goto(link)
+        expect(invited.get_by_role("heading", name="Welcome to Workitems")).to_be_visible()
+        invited.get_by_label("New password").fill("nia picks her own")
+        invited.get_by_label("Repeat it").fill("nia picks her own")
+        invited.get_by_role("button", name="Set password").click()
+        expect(invited.get_by_role("status")).to_contain_text("Your password is set")
+        expect(invited.get_by_label("Email")).to_have_value("nia@example.com")
+        invited.get_by_label("Password").fill("nia picks her own")
+        invited.get_by_role("button", name="Sign in").click()
+        expect(invited.get_by_role("heading", name="My work")).to_be_visible()
+        context.close()
+
+    def test_change_your_own_password(self, page: Page, engine: Engine) -> None:
+        with session_scope(engine) as session:
+            oli = add_user(session, email="oli@example.com", name="Oli Sand")
+            set_password(session, oli, "oli's first password")
+        _sign_in(page, "oli@example.com", "oli's first password")
+        page.get_by_role("link", name="Oli Sand").click()
+        page.get_by_label("Current password").fill("oli's first password")
+        page.get_by_label("New password", exact=True).fill("oli's second password")
+        page.get_by_label("Repeat the new password").fill("oli's second password")
+        page.get_by_role("button", name="Change password").click()
+        expect(page.get_by_role("status")).to_contain_text("Password changed")
+        page.get_by_role("button", name="Sign out").click()
+        _sign_in(page, "oli@example.com", "oli's second password")

@@ -15,9 +15,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from workitems.auth.models import ApiToken
-from workitems.auth.scopes import Scope
+from workitems.auth.scopes import ALL_SCOPES, Scope
 from workitems.clock import utc_now
-from workitems.errors import AuthenticationError, NotFoundError, ValidationError
+from workitems.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from workitems.user.models import User, UserRole
 
 TOKEN_PREFIX = "wi_"  # noqa: S105 (a public marker, not a secret)
@@ -123,8 +128,44 @@ def touch_token(session: Session, token_id: int) -> None:
     )
 
 
-def list_tokens(session: Session) -> Sequence[ApiToken]:
-    return session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+def list_tokens(session: Session, *, user_id: int | None = None) -> Sequence[ApiToken]:
+    query = select(ApiToken).order_by(ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return session.scalars(query).all()
+
+
+def grantable_scopes(role: UserRole) -> tuple[Scope, ...]:
+    """The scopes a person may put on their own tokens: what they can do in the web app.
+    Every signed-in person reads, writes, reviews and looks people up, so today that is
+    every scope; administering people and tokens is not a scope and stays web-only."""
+    return ALL_SCOPES if role in (UserRole.admin, UserRole.member) else ()
+
+
+def issue_own_token(
+    session: Session,
+    *,
+    user: User,
+    scopes: Iterable[str],
+    name: str = "",
+    expires_in_days: int | None = None,
+) -> tuple[ApiToken, str]:
+    """A token a person issues for themself, never beyond their own rights."""
+    wanted = _parse_scopes(scopes)
+    beyond = [s.value for s in wanted if s not in grantable_scopes(user.role)]
+    if beyond:
+        raise PermissionDeniedError(f"Your role cannot grant {', '.join(beyond)}.")
+    return issue_token(
+        session, user=user, scopes=wanted, name=name, expires_in_days=expires_in_days
+    )
+
+
+def revoke_own_token(session: Session, token_id: int, *, user_id: int) -> ApiToken:
+    """Someone else's token reads as missing, so ids cannot be probed."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        raise NotFoundError(f"Token {token_id} does not exist.")
+    return revoke_token(session, token_id)
 
 
 def revoke_token(session: Session, token_id: int) -> ApiToken:

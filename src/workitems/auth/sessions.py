@@ -106,13 +106,30 @@ def purge_expired(session: Session) -> int:
 MIN_PASSWORD_LENGTH = 10
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """Replace a password: signs the user out everywhere, so a
-    reset after a suspected compromise actually locks the old holder out."""
+def set_password(
+    session: Session, user: User, password: str, *, keep_cookie: str | None = None
+) -> None:
+    """Replace a password: signs the user out everywhere (but the ``keep_cookie`` session,
+    when people change their own), so a reset after a suspected compromise actually locks
+    the old holder out."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password"
         )
     user.password_hash = hash_password(password)
-    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    ended = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep_cookie is not None:
+        ended = ended.where(WebSession.token_hash != hash_token(keep_cookie))
+    session.execute(ended)
     session.flush()
+
+
+def change_own_password(
+    session: Session, user: User, *, current: str, new: str, confirm: str, cookie: str
+) -> None:
+    """The current password proves it is them at the keyboard; every other session ends."""
+    if user.password_hash is None or not verify_password(user.password_hash, current):
+        raise ValidationError("The current password is wrong.", field="current")
+    if new != confirm:
+        raise ValidationError("The two new passwords differ.", field="confirm")
+    set_password(session, user, new, keep_cookie=cookie)

@@ -12,8 +12,10 @@ from workitems.web import (
     account,
     admin,
     cleanup,
+    create,
     dashboard,
     notifications,
+    profile,
     review,
     tasks,
     transcripts,
@@ -27,7 +29,9 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         account,
+        profile,
         work,
+        create,
         tasks,
         review,
         transcripts,

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
 
+from workitems.auth import links
 from workitems.auth import service as auth
-from workitems.auth import sessions
+from workitems.auth.links import LINK_DAYS
+from workitems.auth.models import LinkPurpose
 from workitems.auth.scopes import ALL_SCOPES
 from workitems.clock import utc_now
 from workitems.errors import ValidationError, WorkitemsError
@@ -18,7 +20,6 @@ from workitems.http.params import PathId
 from workitems.http.session import SessionDep
 from workitems.user import service as users
 from workitems.user.models import UserRole
-from workitems.user.passwords import generate_password
 from workitems.user.resolve import resolve_person
 from workitems.web.deps import AdminPost, AdminViewer, Viewer
 from workitems.web.forms import split_list
@@ -60,24 +61,27 @@ def invite(
     aliases: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "member",
 ) -> Response:
-    """Add a person with a generated first password, shown once to pass on to them."""
-    password = generate_password()
+    """Add a person and show their one-time invitation link (valid 7 days) to pass on;
+    they choose their own password there, so no password changes hands."""
     try:
         with session.begin_nested():
             if role not in set(UserRole):
                 raise ValidationError("Choose a role.", field="role")
-            user = users.add_user(
+            issued = links.invite_user(
                 session,
                 email=email,
                 name=name,
                 aliases=split_list(aliases),
                 role=UserRole(role),
-                password=password,
+                invited_by=viewer.user_id,
             )
     except WorkitemsError as exc:
         form = {"email": email, "name": name, "aliases": aliases, "role": role}
         return _users_page(request, session, viewer, status_code=422, error=exc.detail, form=form)
-    secret = {"what": f"First password for {user.email}", "value": password}
+    secret = {
+        "what": f"Invitation link for {issued.user.email} (works once, for {LINK_DAYS} days)",
+        "value": issued.url(request.app.state.settings.public_url),
+    }
     return _users_page(request, session, viewer, secret=secret)
 
 
@@ -115,12 +119,14 @@ def set_active(
 def reset_password(
     user_id: PathId, request: Request, session: SessionDep, viewer: AdminPost
 ) -> Response:
+    """A one-time link where they choose a new password. Their current password and
+    sessions stay until the link is used (a mistaken click locks nobody out); to lock
+    someone out at once, deactivate them."""
     user = users.get_user(session, user_id)
-    password = generate_password()
-    sessions.set_password(session, user, password)
+    issued = links.issue_link(session, user, purpose=LinkPurpose.reset, created_by=viewer.user_id)
     secret = {
-        "what": f"New password for {user.email} (their sessions were ended)",
-        "value": password,
+        "what": f"Password reset link for {user.email} (works once, for {LINK_DAYS} days)",
+        "value": issued.url(request.app.state.settings.public_url),
     }
     return _users_page(request, session, viewer, secret=secret)
 

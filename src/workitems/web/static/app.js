@@ -149,7 +149,41 @@ function wireReviewKeys() {
   cards[0].classList.add("current");
 }
 
+// New task: show what the quick-add line means (owner, due date, priority, labels) as
+// people type, parsed by the server so the preview is exactly what will be saved.
+function wireQuickAdd() {
+  document.querySelectorAll("form[data-quick-add]").forEach((form) => {
+    const output = form.querySelector(".preview");
+    let timer = null;
+    const update = () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const params = new URLSearchParams();
+        for (const name of ["line", "owner", "due", "priority", "labels", "default_owner"]) {
+          params.set(name, form.elements[name].value);
+        }
+        const response = await fetch(form.dataset.quickAdd + "?" + params);
+        if (!response.ok) return;
+        const p = await response.json();
+        if (!p.title && !p.error) { output.textContent = ""; return; }
+        if (p.error) { output.textContent = "⚠ " + p.error; output.classList.add("bad"); return; }
+        output.classList.remove("bad");
+        const parts = ["“" + p.title + "”"];
+        parts.push(p.owner ? "owner " + p.owner.name : "no owner");
+        if (p.due) parts.push("due " + p.due);
+        if (p.priority !== "none") parts.push("priority " + p.priority);
+        if (p.labels.length) parts.push("labels " + p.labels.join(", "));
+        output.textContent = "Will create: " + parts.join(" · ");
+      }, 200);
+    };
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    if (form.elements.line.value) update();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  wireQuickAdd();
   wireStatusForms();
   wireLookups();
   wireTaskSearch();
