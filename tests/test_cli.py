@@ -1,6 +1,7 @@
 """The operator CLI against a real database (commits, so it uses ``committed_url``)."""
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from workitems.auth.throttle import Throttle
 from workitems.cli import app
 from workitems.db import session_scope
 from workitems.errors import AuthenticationError
+from workitems.staging.service import list_candidates
+from workitems.transcript.service import get_transcript, list_transcripts
 from workitems.user.service import get_user_by_email
 
 
@@ -129,6 +132,18 @@ class TestTokens:
             authenticate(session, raw)
 
 
+class TestMigrate:
+    def test_says_what_it_created_then_that_nothing_was_left(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("WORKITEMS_DATABASE_URL", f"sqlite:///{tmp_path}/fresh.db")
+        first = CliRunner().invoke(app, ["migrate"])
+        assert first.exit_code == 0, first.output
+        assert re.search(r"created the schema in sqlite:///\S+fresh.db: \d+ tables", first.output)
+        again = CliRunner().invoke(app, ["migrate"])
+        assert "already at the latest migration" in again.output
+
+
 class TestHelp:
     @pytest.mark.parametrize(
         "command",
@@ -141,6 +156,8 @@ class TestHelp:
             ["tokens", "issue"],
             ["tokens", "list"],
             ["tokens", "revoke"],
+            ["users", "reset-link"],
+            ["transcripts", "add"],
         ],
     )
     def test_every_help_has_an_example(self, command: list[str]) -> None:
@@ -185,6 +202,89 @@ class TestImport:
             from workitems.staging.service import list_candidates
 
             assert list(list_candidates(session).items) == []
+
+
+MEETING = "Alice: Can you send the Q3 deck to finance by Friday?\nBob: Sure, I can do that.\n"
+
+
+class TestTranscriptsAdd:
+    def test_analyze_stages_with_a_lines_participants_file(
+        self, run: CliRunner, engine: Engine, tmp_path: Path
+    ) -> None:
+        run.invoke(app, ["users", "add", "bob@example.com", "--name", "Bob Stone"])
+        meeting = tmp_path / "sync.txt"
+        meeting.write_text(MEETING)
+        people = tmp_path / "people.txt"
+        people.write_text("Bob Stone (finance) <bob@example.com> | Bob\nAlice\n")
+        args = ["transcripts", "add", str(meeting), "--meeting-date", "2026-11-23"]
+        result = run.invoke(app, [*args, "--participants", str(people), "--analyze"])
+        assert result.exit_code == 0, result.output
+        found = re.fullmatch(
+            r"transcript (\d+): 1 candidate staged for review at "
+            r"http://127.0.0.1:8000/review\?transcript=\d+",
+            result.stdout.strip(),
+        )
+        assert found, result.stdout
+        with session_scope(engine, write=False) as session:
+            transcript = get_transcript(session, int(found.group(1)))
+            assert transcript.title == "sync"
+            assert transcript.participants[0]["aliases"] == ["Bob"]
+            [candidate] = list_candidates(session, transcript_id=transcript.id)[0]
+            assert candidate.assignee is not None
+            assert candidate.assignee.email == "bob@example.com"
+            assert candidate.due_date is not None
+            assert candidate.due_date.isoformat() == "2026-11-27"
+        again = run.invoke(app, [*args, "--analyze"])
+        assert again.stdout.strip() == f"transcript {found.group(1)}: 0 candidates staged"
+
+    def test_a_bad_participants_line_stores_nothing(
+        self, run: CliRunner, engine: Engine, tmp_path: Path
+    ) -> None:
+        meeting = tmp_path / "sync.txt"
+        meeting.write_text(MEETING)
+        people = tmp_path / "people.txt"
+        people.write_text("Bob <bob@example.com\n")
+        result = run.invoke(
+            app, ["transcripts", "add", str(meeting), "--participants", str(people)]
+        )
+        assert result.exit_code == 1
+        assert "line 1" in result.output
+        with session_scope(engine, write=False) as session:
+            assert list_transcripts(session)[0] == []
+
+
+class TestExtractThenImport:
+    def test_import_takes_extract_output_as_it_is(
+        self, run: CliRunner, engine: Engine, tmp_path: Path
+    ) -> None:
+        run.invoke(app, ["users", "add", "bob@example.com", "--name", "Bob Stone"])
+        meeting = tmp_path / "sync.txt"
+        meeting.write_text(MEETING)
+        people = tmp_path / "people.json"
+        people.write_text('[{"name": "Bob", "email": "bob@example.com"}, {"name": "Alice"}]')
+        extracted = run.invoke(
+            app,
+            [
+                "extract",
+                str(meeting),
+                "--meeting-date",
+                "2026-11-23",
+                "--participants",
+                str(people),
+            ],
+        )
+        assert extracted.exit_code == 0, extracted.output
+        output = tmp_path / "items.json"
+        output.write_text(extracted.stdout)
+        result = run.invoke(app, ["import", str(output)])
+        assert result.exit_code == 0, result.output
+        assert "staged 1 of 1 rows" in result.stdout
+        with session_scope(engine, write=False) as session:
+            [candidate] = list_candidates(session)[0]
+            assert candidate.assignee is not None
+            assert candidate.assignee.email == "bob@example.com"
+            assert candidate.due_phrase is not None
+            assert candidate.evidence[0]["quote"]
 
 
 class TestExtract:

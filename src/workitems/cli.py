@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.core import TyperGroup
@@ -42,9 +43,13 @@ from workitems.staging import service as staging
 from workitems.staging.enums import CandidateSource
 from workitems.staging.importing import ImportFormat, detect_format, parse
 from workitems.task import cleanup as task_cleanup
+from workitems.transcript import analysis
+from workitems.transcript import service as transcripts
 from workitems.transcript.analysis import participants_from
-from workitems.transcript.extract import ParticipantInfo, extract_items, item_to_json
+from workitems.transcript.extract import extract_items, item_to_json
 from workitems.transcript.formats import TranscriptFormat, parse_transcript
+from workitems.transcript.participants import parse_participants
+from workitems.transcript.schemas import TranscriptIn
 from workitems.user import service as users
 from workitems.user.models import User, UserRole
 from workitems.user.resolve import resolve_person
@@ -76,12 +81,16 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage the people who own work.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Issue, list and revoke scoped API tokens.", no_args_is_help=True)
+transcripts_app = typer.Typer(
+    help="Store meeting transcripts and stage their action items.", no_args_is_help=True
+)
 webhooks_app = typer.Typer(
     help="Webhook endpoints: add, list, remove, and their delivery log.", no_args_is_help=True
 )
 notify_app = typer.Typer(help="Check email and notifications.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(transcripts_app, name="transcripts")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(notify_app, name="notify")
 
@@ -108,8 +117,21 @@ def migrate() -> None:
     Example: `WORKITEMS_DATABASE_URL=postgresql+psycopg://app@db/workitems workitems migrate`
     """
     settings = _settings()
-    migrations.upgrade(settings.database_url)
-    err.print("database is at the latest migration")
+    done = migrations.upgrade_and_report(settings.database_url)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    if done.before is None:
+        err.print(
+            f"created the schema in {where}: {done.tables} tables, {done.applied} migrations "
+            f"applied (now at {done.after}); `workitems serve` creates the first admin",
+            soft_wrap=True,
+        )
+    elif done.applied:
+        err.print(f"applied {done.applied} migrations to {where} ({done.before} -> {done.after})")
+    else:
+        err.print(
+            f"{where} is already at the latest migration ({done.after}); nothing to do",
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -276,7 +298,8 @@ def extract(
             "--participants",
             exists=True,
             dir_okay=False,
-            help="JSON list of {name, role?, email?, aliases?}.",
+            help="JSON list of {name, role?, email?, aliases?}, or lines of "
+            "'Name (role) <email> | alias, alias'.",
         ),
     ] = None,
     explain: Annotated[
@@ -289,7 +312,7 @@ def extract(
     """
     try:
         _, utterances = parse_transcript(file.read_text(encoding="utf-8-sig"), fmt)
-        people = _participants(participants) if participants else []
+        people = participants_from(_participants(participants)) if participants else []
     except UnicodeDecodeError:
         err.print(f"[red]error:[/red] {file} is not UTF-8 text")
         raise typer.Exit(code=1) from None
@@ -302,14 +325,89 @@ def extract(
     typer.echo(json.dumps({"candidates": [item_to_json(item) for item in items]}, indent=2))
 
 
-def _participants(path: Path) -> list[ParticipantInfo]:
+def _participants(path: Path) -> list[dict[str, Any]]:
+    """A participants file: JSON, or the web's lines (``Name (role) <email> | alias``)."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as error:
-        raise ValidationError(f"{path}: line {error.lineno}: {error.msg}") from None
-    if not isinstance(raw, list) or not all(isinstance(p, dict) and p.get("name") for p in raw):
-        raise ValidationError(f"{path} must be a JSON list of {{name, role?, email?, aliases?}}")
-    return participants_from(raw)
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path} is not UTF-8 text.", field="participants") from None
+    return parse_participants(text, source=str(path))
+
+
+@transcripts_app.command("add")
+def transcripts_add(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    title: Annotated[str | None, typer.Option("--title", help="Defaults to the file name.")] = None,
+    fmt: Annotated[
+        TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
+    ] = TranscriptFormat.auto,
+    meeting_date: Annotated[
+        datetime | None,
+        typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
+    ] = None,
+    participants: Annotated[
+        Path | None,
+        typer.Option(
+            "--participants",
+            exists=True,
+            dir_okay=False,
+            help="JSON list of {name, role?, email?, aliases?}, or lines of "
+            "'Name (role) <email> | alias, alias'.",
+        ),
+    ] = None,
+    analyze: Annotated[
+        bool, typer.Option("--analyze", help="Also stage its action items for review.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who stored it (email or name).")
+    ] = None,
+) -> None:
+    """Store a transcript; with --analyze, stage its action items in the review queue.
+    Prints the transcript id and how many candidates were staged. Storing the same text
+    again returns the stored transcript, and analysing again stages nothing new.
+
+    Example: `workitems transcripts add standup.vtt --meeting-date 2026-11-23
+    --participants team.txt --analyze`
+    """
+    settings = _settings()
+    try:
+        people = _participants(participants) if participants else []
+        content = file.read_text(encoding="utf-8-sig")
+        data = _transcript_in(
+            title=title or file.stem,
+            content=content,
+            format=fmt,
+            meeting_date=meeting_date.date() if meeting_date else None,
+            participants=people,
+        )
+        with _unit_of_work() as session:
+            actor = _person_id(session, user)
+            transcript, created = transcripts.add_transcript(session, data, actor_id=actor)
+            staged = 0
+            if analyze:
+                _, candidates, fresh = analysis.analyze_transcript(
+                    session, transcript.id, actor_id=actor
+                )
+                staged = len(candidates) if fresh else 0
+            transcript_id = transcript.id
+    except UnicodeDecodeError:
+        err.print(f"[red]error:[/red] {file} is not UTF-8 text; nothing was stored")
+        raise typer.Exit(code=1) from None
+    if not created:
+        err.print(f"the same text is already stored as transcript {transcript_id}")
+    review = f"{settings.public_url}/review?transcript={transcript_id}"
+    plural = "" if staged == 1 else "s"
+    where = f" for review at {review}" if staged else ""
+    typer.echo(f"transcript {transcript_id}: {staged} candidate{plural} staged{where}")
+
+
+def _transcript_in(**fields: Any) -> TranscriptIn:
+    try:
+        return TranscriptIn.model_validate(fields)
+    except PydanticValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValidationError(f"{where}: {first['msg']}", field=where) from None
 
 
 @users_app.command("add")

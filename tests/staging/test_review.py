@@ -14,6 +14,7 @@ from workitems.staging.models import Candidate
 from workitems.staging.review import (
     approve_candidate,
     mark_duplicate,
+    merge_candidates,
     reject_candidate,
     review_many,
     snooze_candidate,
@@ -103,6 +104,50 @@ class TestMarkDuplicate:
         with pytest.raises(NotFoundError):
             mark_duplicate(session, candidate.id, task_ref=999_999, actor_id=admin.id)
         assert candidate.state == ReviewState.staged
+
+
+class TestMergeCandidates:
+    def test_evidence_joins_the_survivor_and_gaps_are_filled(
+        self, session: Session, admin: User
+    ) -> None:
+        said = {"utterance_index": 3, "speaker": "Priya", "start": None, "quote": "Send it"}
+        again = {"utterance_index": 9, "speaker": "Priya", "start": 61.0, "quote": "By Friday"}
+        survivor = _stage(session, "Send the Q3 deck", evidence=[said])
+        merged = _stage(
+            session,
+            "Send the deck out",
+            evidence=[said, again],
+            due="2026-12-04",
+            due_phrase="Friday",
+            priority="high",
+            labels=["finance"],
+        )
+        result = merge_candidates(
+            session, merged.id, into_id=survivor.id, actor_id=admin.id, reason="same deck"
+        )
+        assert result is survivor
+        assert survivor.evidence == [said, again]
+        assert (str(survivor.due_date), survivor.due_phrase) == ("2026-12-04", "Friday")
+        assert (survivor.priority, survivor.labels) == ("high", ["finance"])
+        assert survivor.state == ReviewState.staged
+        assert (merged.state, merged.merged_into_id, merged.reason) == (
+            ReviewState.duplicate,
+            survivor.id,
+            "same deck",
+        )
+
+    def test_a_reviewed_survivor_is_refused(self, session: Session, admin: User) -> None:
+        survivor = _stage(session)
+        reject_candidate(session, survivor.id, actor_id=admin.id, reason="not work")
+        merged = _stage(session, "Send the deck out")
+        with pytest.raises(ConflictError):
+            merge_candidates(session, merged.id, into_id=survivor.id, actor_id=admin.id)
+        assert merged.state == ReviewState.staged
+
+    def test_not_into_itself(self, session: Session, admin: User) -> None:
+        candidate = _stage(session)
+        with pytest.raises(ValidationError, match="itself"):
+            merge_candidates(session, candidate.id, into_id=candidate.id, actor_id=admin.id)
 
 
 class TestSnoozeCandidate:

@@ -71,6 +71,17 @@ class TestStageCandidate:
         assert candidate.assignee is None
         assert candidate.assignee_raw == "Sammy"
 
+    def test_a_unique_prefix_or_alias_resolves_an_ambiguous_one_stays_raw(
+        self, session: Session
+    ) -> None:
+        sofia = make_user(session, email="sofia@example.com", name="Sofia Reyes", aliases=["Sof"])
+        make_user(session, email="sofie@example.com", name="Sofie Lind")
+        for heard, owner in (("Sofia", sofia), ("sof", sofia), ("Sofi", None)):
+            candidate = stage_candidate(
+                session, CandidateIn(title="Send the deck", assignee=heard), actor_id=None
+            )
+            assert (candidate.assignee, candidate.assignee_raw) == (owner, heard)
+
     def test_a_missing_user_id_is_refused(self, session: Session) -> None:
         with pytest.raises(ValidationError) as caught:
             stage_candidate(session, CandidateIn(title="Send it", assignee=999_999), actor_id=None)

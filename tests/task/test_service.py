@@ -1,6 +1,6 @@
 """Task service on both databases: every change lands in the history."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -9,12 +9,14 @@ from tests.factories import make_task, make_user
 from workitems.errors import (
     InvalidTransitionError,
     NotFoundError,
+    PermissionDeniedError,
     StaleVersionError,
     TaskClosedError,
     ValidationError,
 )
 from workitems.task import service
 from workitems.task.enums import EventKind, Priority, TaskStatus
+from workitems.task.models import Task
 from workitems.task.repository import Sort, TaskFilters
 from workitems.task.schemas import TaskCreate, TaskUpdate
 from workitems.user.models import User
@@ -242,3 +244,34 @@ class TestComments:
         service.add_comment(session, task.id, body="see WI-1", author_id=admin.id)
         assert [c.body for c in service.list_comments(session, task.id)] == ["see WI-1"]
         assert service.list_history(session, task.id)[-1].kind == EventKind.commented
+
+
+def _changed(*tasks: Task) -> dict[int, datetime]:
+    return {task.id: task.updated_at for task in tasks}
+
+
+class TestNudges:
+    def test_shown_until_the_task_changes_or_the_owner_dismisses(
+        self, session: Session, admin: User
+    ) -> None:
+        owner = make_user(session, email="owen@example.com", name="Owen Park")
+        kept = make_task(session, actor=admin, assignee=owner.id, title="Renew the lease")
+        moved = make_task(session, actor=admin, assignee=owner.id, title="Book the venue")
+        for task in (kept, moved):
+            service.nudge_task(session, task.id, actor_id=admin.id, note="Still alive?")
+        open_ = service.list_open_nudges(session, _changed(kept, moved))
+        assert {i: e.reason for i, e in open_.items()} == {
+            kept.id: "Still alive?",
+            moved.id: "Still alive?",
+        }
+        assert open_[kept.id].actor == admin
+        service.transition_task(
+            session, moved.id, to=TaskStatus.in_progress, note=None, actor_id=owner.id
+        )
+        assert set(service.list_open_nudges(session, _changed(kept, moved))) == {kept.id}
+        with pytest.raises(PermissionDeniedError):
+            service.dismiss_nudge(session, kept.id, actor_id=admin.id)
+        service.dismiss_nudge(session, kept.id, actor_id=owner.id)
+        assert service.list_open_nudges(session, _changed(kept, moved)) == {}
+        kinds = [e.kind for e in service.list_history(session, kept.id)]
+        assert kinds.count(EventKind.nudged) == 1  # the history keeps it

@@ -32,6 +32,8 @@ from workitems.staging.service import stage_candidate
 from workitems.task.enums import Priority
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import create_task
+from workitems.transcript.schemas import TranscriptIn
+from workitems.transcript.service import add_transcript
 from workitems.user.models import UserRole
 from workitems.user.service import add_user
 
@@ -462,3 +464,67 @@ class TestAccounts:
         expect(page.get_by_role("status")).to_contain_text("Password changed")
         page.get_by_role("button", name="Sign out").click()
         _sign_in(page, "oli@example.com", "oli's second password")
+
+
+class TestReviewCapture:
+    def test_add_a_candidate_in_review_and_approve_it(self, page: Page) -> None:
+        _sign_in(page)
+        page.get_by_role("link", name="Review", exact=True).click()
+        page.get_by_text("Add a candidate", exact=True).click()
+        page.get_by_label("Title", exact=True).first.fill("Print the name badges")
+        page.locator("#a-owner").fill("Sam")
+        page.get_by_role("button", name="Add to the queue").click()
+        expect(page.get_by_role("status")).to_contain_text("Added candidate #")
+        card = page.locator("article.candidate").filter(
+            has=page.get_by_role("heading", name="Print the name badges")
+        )
+        expect(card.get_by_label("Owner")).to_have_value("sam@example.com")
+        card.get_by_role("button", name="Approve").click()
+        expect(page.get_by_role("status")).to_contain_text("Approved as WI-")
+
+    def test_an_utterance_becomes_a_candidate_merged_from_the_warning(
+        self, page: Page, engine: Engine, shot: Shot
+    ) -> None:
+        with session_scope(engine) as session:
+            transcript, _ = add_transcript(
+                session,
+                TranscriptIn(
+                    title="Legal sync",
+                    content="Priya Shah: Morning.\nSam Lee: Please chase the signed NDA.\n",
+                ),
+                actor_id=None,
+            )
+            transcript_id = transcript.id
+        _sign_in(page)
+        page.goto(f"/transcripts/{transcript_id}")
+        page.get_by_role("button", name="Make utterance 2 a candidate").click()
+        expect(page.get_by_role("status")).to_contain_text("Staged candidate #")
+        card = page.locator("article.candidate").filter(
+            has=page.get_by_role("heading", name="Please chase the signed NDA.")
+        )
+        expect(card.locator("mark")).to_have_text("Please chase the signed NDA.")
+        link = card.locator(".warnings").get_by_role("link", name="WI-1")
+        expect(link).to_have_attribute("href", "/tasks/WI-1")
+        shot(page, "duplicate-warning")
+        card.get_by_role("button", name="Merge into WI-1").click()
+        expect(page.get_by_role("status")).to_contain_text("into WI-1")
+        page.goto(f"/transcripts/{transcript_id}")
+        expect(page.locator("#u-1")).to_contain_text("merged into WI-1")
+
+
+class TestPhone:
+    def test_all_work_shows_the_list_first_and_folds_the_controls(
+        self, page: Page, shot: Shot
+    ) -> None:
+        page.set_viewport_size({"width": 390, "height": 844})
+        _sign_in(page)
+        page.goto("/work?q=")
+        toggle = page.get_by_role("button", name="Search, filters and bulk changes")
+        expect(page.get_by_role("search")).to_be_hidden()
+        table = page.get_by_role("table", name="Tasks").bounding_box()
+        assert table is not None
+        assert table["y"] < 844, "the list should start on the first screen"
+        shot(page, "all-work-phone")
+        toggle.click()
+        expect(page.get_by_role("search")).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")

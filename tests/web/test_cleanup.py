@@ -32,6 +32,18 @@ class TestCleanup:
         assert "idle 30 days" in page
         assert "Fresh work" not in page
 
+    def test_a_hold_reads_held_n_days(
+        self, browser: TestClient, session: Session, web_user: User
+    ) -> None:
+        task = _stale(session, "Wait for the landlord", web_user)
+        task.status = TaskStatus.on_hold
+        task.status_changed_at = utc_now() - timedelta(days=40)
+        task.updated_at = task.status_changed_at
+        session.flush()
+        page = browser.get("/cleanup").text
+        assert "held 40 days" in page
+        assert "idle 40 days" not in page
+
     def test_nudge_records_history_and_keeps_the_task(
         self, browser: TestClient, session: Session, web_user: User
     ) -> None:

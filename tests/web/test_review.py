@@ -14,7 +14,6 @@ from workitems.staging.service import get_candidate, list_candidates, stage_cand
 from workitems.task.service import get_task
 from workitems.user.models import User
 from workitems.web.review import quote_in_context
-from workitems.web.transcripts import parse_participants
 
 TRANSCRIPT = """\
 Priya Shah: Morning all.
@@ -68,19 +67,6 @@ class TestTranscripts:
         )
         assert response.status_code == 422
         assert "[1, 2" in response.text
-
-
-class TestParticipants:
-    def test_name_role_email_aliases(self) -> None:
-        assert parse_participants("Priya Shah (PM) <priya@example.com> | Priya, PS\n\nSam") == [
-            {
-                "name": "Priya Shah",
-                "role": "PM",
-                "email": "priya@example.com",
-                "aliases": ["Priya", "PS"],
-            },
-            {"name": "Sam"},
-        ]
 
 
 class TestQuoteInContext:
@@ -214,3 +200,59 @@ class TestLargeTranscript:
         assert len(lines) > 1_200_000
         location = _upload(browser, content=lines)
         assert location.startswith("/transcripts/")
+
+
+class TestCapture:
+    def test_add_a_candidate_then_a_refusal_keeps_what_was_typed(
+        self, browser: TestClient, session: Session
+    ) -> None:
+        token = csrf_of(browser.get("/review").text)
+        added = browser.post(
+            "/review/add",
+            data={"csrf_token": token, "title": "Order the badges", "labels": "events, offsite"},
+        )
+        assert added.status_code == 303
+        [candidate] = list_candidates(session)[0]
+        assert (candidate.title, candidate.source, candidate.labels) == (
+            "Order the badges",
+            "manual",
+            ["events", "offsite"],
+        )
+        refused = browser.post(
+            "/review/add", data={"csrf_token": token, "title": "Order", "due": "soon"}
+        )
+        page = browser.get(refused.headers["location"]).text
+        assert 'value="Order"' in page
+        assert "Due date" in page
+
+    def test_an_utterance_becomes_a_candidate_with_it_as_evidence(
+        self, browser: TestClient, session: Session
+    ) -> None:
+        location = _upload(browser, content=TRANSCRIPT)
+        token = csrf_of(browser.get(location).text)
+        response = browser.post(f"{location}/utterances/4/candidate", data={"csrf_token": token})
+        assert response.status_code == 303
+        [candidate] = list_candidates(session)[0]
+        assert candidate.title == "Thanks."
+        assert candidate.evidence == [
+            {"utterance_index": 4, "speaker": "Priya Shah", "start": None, "quote": "Thanks."}
+        ]
+        missing = browser.post(f"{location}/utterances/99/candidate", data={"csrf_token": token})
+        assert missing.status_code == 404
+
+    def test_the_duplicate_warning_links_and_merges_candidates(
+        self, browser: TestClient, session: Session
+    ) -> None:
+        task = make_task(session, title="Update the pricing page for the launch")
+        first = _stage(session, title="Update the pricing page")
+        second = _stage(session, title="Update the pricing page by Friday")
+        page = browser.get("/review").text
+        assert f'<a href="/tasks/{task.key}">{task.key}</a>' in page
+        assert f'<a href="#c-{first}">candidate #{first}</a>' in page
+        assert f"Merge into {task.key}" in page
+        merged = browser.post(
+            f"/review/{second}/merge",
+            data={"csrf_token": csrf_of(page), "version": "1", "into": str(first)},
+        )
+        assert merged.headers["location"] == f"/review#c-{first}"
+        assert get_candidate(session, second).merged_into_id == first

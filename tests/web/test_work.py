@@ -9,7 +9,7 @@ from tests.factories import make_task, make_user
 from tests.web.conftest import csrf_of
 from workitems.clock import utc_today
 from workitems.task.enums import TaskStatus
-from workitems.task.service import get_task
+from workitems.task.service import get_task, nudge_task
 from workitems.user.models import User
 
 
@@ -151,3 +151,18 @@ class TestSearchAndViews:
             {"key": task.key, "title": "Renew the office lease"}
         ]
         assert browser.get("/ui/tasks?q=status:").json() == []
+
+
+class TestNudges:
+    def test_my_work_shows_the_nudge_until_dismissed(
+        self, browser: TestClient, session: Session, web_user: User
+    ) -> None:
+        nudger = make_user(session, email="nora@example.com", name="Nora Lead")
+        task = make_task(session, assignee=web_user.id, title="Renew the lease")
+        nudge_task(session, task.id, actor_id=nudger.id, note="Is the landlord back?")
+        page = browser.get("/").text
+        assert "Nudged by Nora Lead on " in page
+        assert ": Is the landlord back?" in page
+        done = browser.post(f"/tasks/{task.key}/nudges/dismiss", data={"csrf_token": csrf_of(page)})
+        assert done.status_code == 303
+        assert "Nudged by" not in browser.get("/").text

@@ -171,10 +171,10 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
             for ghost in ghosts:
                 tasks.index.remove(ghost)
     staged = TitleIndex()
-    for candidate_id, title in repository.staged_titles(session):
+    staged_titles = dict(repository.staged_titles(session))
+    staged_titles.update((candidate.id, candidate.title) for candidate in pending)
+    for candidate_id, title in staged_titles.items():
         staged.add(candidate_id, title)
-    for candidate in pending:
-        staged.add(candidate.id, candidate.title)
 
     found: dict[int, list[dict[str, Any]]] = {}
     for candidate in pending:
@@ -194,7 +194,14 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
                         }
                     )
         for other_id, score in staged.matches(candidate.title, exclude=candidate.id):
-            matches.append({"kind": "candidate", "id": other_id, "score": round(score, 1)})
+            matches.append(
+                {
+                    "kind": "candidate",
+                    "id": other_id,
+                    "title": staged_titles.get(other_id, ""),
+                    "score": round(score, 1),
+                }
+            )
         if matches:
             matches.sort(key=lambda m: -float(m["score"]))
             found[candidate.id] = matches[:3]

@@ -1,4 +1,5 @@
-"""Reading candidates from CSV or JSON Lines files (pure: text in, rows out).
+"""Reading candidates from CSV or JSON Lines files, or from the output of ``workitems
+extract`` as it is (pure: text in, rows out).
 
 A file that cannot be read as a whole (broken CSV, a line that is not a JSON object, an
 unknown column) is malformed: nothing is staged and the error names the line. A row that
@@ -15,6 +16,8 @@ from typing import Any
 from workitems.errors import ValidationError
 
 COLUMNS = ("title", "description", "assignee", "due", "priority", "labels")
+#: What ``workitems extract`` writes besides the columns, kept as the candidate's own.
+EXTRACT_FIELDS = ("due_phrase", "evidence", "confidence", "commitment")
 
 
 class ImportFormat(StrEnum):
@@ -44,8 +47,12 @@ def detect_format(filename: str, wanted: ImportFormat) -> ImportFormat:
 
 
 def parse(text: str, fmt: ImportFormat) -> list[tuple[int, dict[str, Any]]]:
-    """``(line number, candidate dict)`` per row, in file order."""
-    rows = _parse_jsonl(text) if fmt == ImportFormat.jsonl else _parse_csv(text)
+    """``(line number, candidate dict)`` per row, in file order. For ``extract`` output
+    (one JSON document ``{"candidates": [...]}``) the number is the item's, from 1."""
+    if fmt == ImportFormat.jsonl and text.lstrip().startswith("{") and _is_document(text):
+        rows = _parse_extract(text)
+    else:
+        rows = _parse_jsonl(text) if fmt == ImportFormat.jsonl else _parse_csv(text)
     if not rows:
         raise MalformedFileError("the file has no rows to import", line=1)
     return rows
@@ -116,3 +123,29 @@ def _clean(raw: dict[str, str | None]) -> dict[str, Any]:
         else:
             row[key] = text
     return row
+
+
+def _is_document(text: str) -> bool:
+    """One JSON object spread over lines, not JSON Lines of one object each."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(value, dict) and "candidates" in value
+
+
+def _parse_extract(text: str) -> list[tuple[int, dict[str, Any]]]:
+    items = json.loads(text)["candidates"]
+    if not isinstance(items, list):
+        raise MalformedFileError("'candidates' must be a list", line=1)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise MalformedFileError(f"candidate {number} is not a JSON object", line=number)
+        row = {k: v for k, v in item.items() if k in COLUMNS + EXTRACT_FIELDS and v is not None}
+        # The extractor's resolved user wins over the name as heard; the resolver reads both.
+        owner = item.get("owner_user") or item.get("owner")
+        if owner and "assignee" not in row:
+            row["assignee"] = owner
+        rows.append((number, row))
+    return rows

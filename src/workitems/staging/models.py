@@ -50,6 +50,8 @@ class Candidate(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     #: The task this candidate became (approved) or was merged into (duplicate).
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), default=None)
+    #: The candidate this one was merged into (a duplicate of another candidate).
+    merged_into_id: Mapped[int | None] = mapped_column(default=None)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)

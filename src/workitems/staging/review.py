@@ -27,7 +27,7 @@ from workitems.staging.enums import CandidateSource, ReviewAction, ReviewState
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateUpdate
 from workitems.staging.service import apply_changes, get_candidate
-from workitems.task.enums import TaskSource
+from workitems.task.enums import Priority, TaskSource
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import add_comment, create_tasks, get_task
 from workitems.user.models import User
@@ -110,6 +110,59 @@ def mark_duplicate(
     session.flush()
     emit_candidates(session, EventType.candidate_merged, [candidate], actor_id=actor_id)
     return candidate
+
+
+def merge_candidates(
+    session: Session,
+    candidate_id: int,
+    *,
+    into_id: int,
+    actor_id: int,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Candidate:
+    """Merge a candidate into another one still in review (the survivor): its evidence
+    joins the survivor's, and what the survivor lacks (description, owner, due date,
+    priority, labels) is taken from it, so approving the survivor loses nothing. The merged
+    one is closed as a duplicate pointing at the survivor. Both rows are locked, in id
+    order so two opposite merges cannot deadlock."""
+    if candidate_id == into_id:
+        raise ValidationError("A candidate cannot be merged into itself.", field="into")
+    first, second = sorted((candidate_id, into_id))
+    locked = {i: get_candidate(session, i, lock=True) for i in (first, second)}
+    candidate, survivor = locked[candidate_id], locked[into_id]
+    _check_reviewable(candidate)
+    _check_reviewable(survivor)
+    if expected_version is not None and candidate.version != expected_version:
+        raise StaleVersionError(
+            f"Candidate {candidate.id} changed since you read it; fetch it again.",
+            current_version=candidate.version,
+        )
+    seen = {_evidence_key(item) for item in survivor.evidence or []}
+    joined = list(survivor.evidence or [])
+    for item in candidate.evidence or []:
+        if _evidence_key(item) not in seen:
+            joined.append(item)
+            seen.add(_evidence_key(item))
+    survivor.evidence = joined
+    if not survivor.description and candidate.description:
+        survivor.description = candidate.description
+    if survivor.assignee is None and survivor.assignee_raw is None:
+        survivor.assignee, survivor.assignee_raw = candidate.assignee, candidate.assignee_raw
+    if survivor.due_date is None and candidate.due_date is not None:
+        survivor.due_date, survivor.due_phrase = candidate.due_date, candidate.due_phrase
+    if survivor.priority == Priority.none:
+        survivor.priority = candidate.priority
+    survivor.labels = list(dict.fromkeys([*(survivor.labels or []), *(candidate.labels or [])]))
+    survivor.updated_at = utc_now()
+    _review(session, candidate, ReviewState.duplicate, actor_id=actor_id, reason=reason)
+    candidate.merged_into_id = survivor.id
+    session.flush()
+    return survivor
+
+
+def _evidence_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    return (item.get("utterance_index"), item.get("speaker"), item.get("quote"))
 
 
 def snooze_candidate(

@@ -23,7 +23,7 @@ from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, CandidateUpdate
 from workitems.user import repository as users_repository
 from workitems.user.models import User
-from workitems.user.service import rank_matches
+from workitems.user.resolve import match_person
 
 MAX_PAGE = 200
 
@@ -200,9 +200,10 @@ def _set_owner(
     *,
     users: tuple[dict[int, User], Sequence[User]] | None = None,
 ) -> None:
-    """Resolve an owner only when it is unambiguous; otherwise keep the raw name, and the
-    warnings show the ranked matches. Never a silent guess. ``users`` (everyone by id, and
-    the active ones) saves the queries when staging many."""
+    """Resolve an owner with the person resolver only when it names one person; otherwise
+    keep the raw name, and the warnings show the ranked matches. Never a silent guess: a
+    name heard in a meeting ("the designers") is review material, not an error. ``users``
+    (everyone by id, and the active ones) saves the queries when staging many."""
     candidate.assignee_raw = None
     candidate.assignee = None
     if ref is None:
@@ -221,10 +222,7 @@ def _set_owner(
         else:
             candidate.assignee = users_repository.find_by_email(session, email)
         return
-    active = users[1] if users else _active(session)
-    exact = [u for rank, u in rank_matches(active, ref) if rank == 0]
-    if len(exact) == 1:
-        candidate.assignee = exact[0]
+    candidate.assignee = match_person(users[1] if users else _active(session), ref).user
 
 
 def _active(session: Session) -> Sequence[User]:

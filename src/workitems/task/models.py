@@ -119,6 +119,8 @@ class TaskEvent(Base):
     #: ``{field: {"old": ..., "new": ...}}`` in JSON-ready values.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: A nudge its owner dismissed: My work no longer shows it (history keeps it).
+    dismissed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

@@ -12,7 +12,7 @@ writes and pages that change tasks still load ``Task``.
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -339,6 +339,25 @@ def last_events(session: Session, task_ids: Sequence[int], kind: EventKind) -> d
         .group_by(TaskEvent.task_id)
     )
     return {row[0]: row[1] for row in rows}
+
+
+def open_nudges(session: Session, changed: Mapping[int, datetime]) -> dict[int, TaskEvent]:
+    """Each task's latest nudge that its owner has neither acted on (the task changed
+    after it: ``changed`` maps task id to ``updated_at``) nor dismissed; one query for a
+    page of tasks."""
+    if not changed:
+        return {}
+    rows = session.scalars(
+        select(TaskEvent)
+        .where(
+            TaskEvent.task_id.in_(list(changed)),
+            TaskEvent.kind == EventKind.nudged,
+            TaskEvent.dismissed_at.is_(None),
+        )
+        .order_by(TaskEvent.task_id, TaskEvent.id)
+    )
+    latest = {event.task_id: event for event in rows}
+    return {i: event for i, event in latest.items() if event.at >= changed[i]}
 
 
 def events_for(session: Session, task_id: int) -> Sequence[TaskEvent]:

@@ -6,15 +6,21 @@ that pass ``expected_version`` (the API's ``If-Match``) get ``StaleVersionError`
 someone else changed the task first. Services flush; the transport commits.
 """
 
-from collections.abc import Sequence
-from datetime import date, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now, utc_today
-from workitems.errors import NotFoundError, StaleVersionError, ValidationError
+from workitems.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    StaleVersionError,
+    ValidationError,
+)
 from workitems.notify import outbox
 from workitems.notify.enums import EventType
 from workitems.paging import Page
@@ -203,6 +209,30 @@ def nudge_task(session: Session, ref: str | int, *, actor_id: int | None, note: 
         note = f"Is this still alive? No update in {idle} days; move it on, hold it or close it."
     _record(session, task, EventKind.nudged, actor_id, {}, note)
     return task
+
+
+def dismiss_nudge(session: Session, ref: str | int, *, actor_id: int) -> Task:
+    """The owner has seen the nudges on their task: My work stops showing them. Only the
+    owner can; the nudges stay in the history, and the task itself is not changed."""
+    task = get_task(session, ref)
+    if task.assignee_id != actor_id:
+        raise PermissionDeniedError(f"Only the owner of {task.key} can dismiss its nudges.")
+    now = utc_now()
+    session.execute(
+        update(TaskEvent)
+        .where(
+            TaskEvent.task_id == task.id,
+            TaskEvent.kind == EventKind.nudged,
+            TaskEvent.dismissed_at.is_(None),
+        )
+        .values(dismissed_at=now)
+    )
+    return task
+
+
+def list_open_nudges(session: Session, changed: Mapping[int, datetime]) -> dict[int, TaskEvent]:
+    """``changed``: each task's id and ``updated_at`` (a nudge older than that was acted on)."""
+    return repository.open_nudges(session, changed)
 
 
 def snooze_task(

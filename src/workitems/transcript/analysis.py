@@ -16,7 +16,7 @@ from workitems.staging import repository as staging_repository
 from workitems.staging.enums import CandidateSource
 from workitems.staging.models import Candidate
 from workitems.staging.schemas import CandidateIn, Evidence
-from workitems.staging.service import stage_many
+from workitems.staging.service import stage_candidate, stage_many
 from workitems.transcript import repository
 from workitems.transcript.extract import (
     EXTRACTOR_NAME,
@@ -28,6 +28,9 @@ from workitems.transcript.extract import (
 from workitems.transcript.formats import Utterance
 from workitems.transcript.models import Transcript
 from workitems.transcript.schemas import TranscriptOut
+
+#: Titles made from an utterance are cut here; the quote keeps every word.
+TITLE_LENGTH = 200
 
 
 def analyze_transcript(
@@ -116,3 +119,30 @@ def _candidate_input(transcript: Transcript, item: ExtractedItem) -> CandidateIn
         extractor=EXTRACTOR_NAME,
         extractor_version=EXTRACTOR_VERSION,
     )
+
+
+def stage_utterance(
+    session: Session, transcript_id: int, index: int, *, actor_id: int | None
+) -> Candidate:
+    """What the extractor missed: one utterance staged as a candidate, the utterance as
+    its evidence and its words as the title, for the reviewer to edit. The speaker is not
+    taken as the owner: who said something is often not who will do it."""
+    transcript = session.get(Transcript, transcript_id)
+    if transcript is None:
+        raise NotFoundError(f"Transcript {transcript_id} does not exist.")
+    if not 0 <= index < len(transcript.utterances):
+        raise NotFoundError(f"Transcript {transcript_id} has no utterance {index}.")
+    said = Utterance(**transcript.utterances[index])
+    text = " ".join(said.text.split())
+    title = text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
+    data = CandidateIn(
+        title=title or f"Utterance {index}",
+        source=CandidateSource.transcript,
+        transcript_id=transcript.id,
+        evidence=[
+            Evidence(
+                utterance_index=index, speaker=said.speaker, start=said.start, quote=text[:5000]
+            )
+        ],
+    )
+    return stage_candidate(session, data, actor_id=actor_id, source=CandidateSource.transcript)

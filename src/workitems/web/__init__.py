@@ -6,6 +6,7 @@ domain errors into readable pages. Assets are served from ``static/``: no CDN, n
 """
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from workitems.web import (
@@ -25,8 +26,14 @@ from workitems.web import (
 from workitems.web.render import STATIC
 
 
+def _favicon() -> RedirectResponse:
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the API docs).
+    app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     for module in (
         account,
         profile,

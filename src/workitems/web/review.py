@@ -7,6 +7,7 @@ from the conversation, not from the extracted sentence alone.
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
 from sqlalchemy.orm import Session
@@ -19,12 +20,13 @@ from workitems.staging import attention
 from workitems.staging import review as staging
 from workitems.staging.enums import ReviewAction
 from workitems.staging.models import Candidate
-from workitems.staging.schemas import CandidateUpdate
+from workitems.staging.schemas import CandidateIn, CandidateUpdate
+from workitems.staging.service import stage_candidate
 from workitems.transcript.models import Transcript
 from workitems.transcript.service import get_transcript
 from workitems.user import service as users
 from workitems.web.deps import PostedBy, SignedIn
-from workitems.web.forms import blank_to_none, validated
+from workitems.web.forms import blank_to_none, split_list, validated
 from workitems.web.render import redirect, render, safe_path
 from workitems.web.routing import WebRoute
 
@@ -249,6 +251,80 @@ def duplicate(
         return redirect(_target(back), error=exc.detail)
     key = candidate.task_key
     return redirect(_target(back), notice=f"Merged candidate #{candidate_id} into {key}.")
+
+
+@router.post("/review/{candidate_id}/merge")
+def merge(
+    candidate_id: int,
+    session: SessionDep,
+    viewer: PostedBy,
+    version: Annotated[int, Form()],
+    into: Annotated[int, Form()],
+    reason: ReviewForm = "",
+    back: ReviewForm = "/review",
+) -> Response:
+    """Merge into another candidate in review; its evidence joins the survivor's."""
+    try:
+        with session.begin_nested():
+            survivor = staging.merge_candidates(
+                session,
+                candidate_id,
+                into_id=into,
+                actor_id=viewer.user_id,
+                reason=blank_to_none(reason),
+                expected_version=version,
+            )
+    except WorkitemsError as exc:
+        return redirect(_target(back), error=exc.detail)
+    return redirect(
+        f"{_target(back)}#c-{survivor.id}",
+        notice=f"Merged candidate #{candidate_id} into #{survivor.id}; its evidence joined.",
+    )
+
+
+@router.post("/review/add")
+def add_candidate(
+    session: SessionDep,
+    viewer: PostedBy,
+    title: ReviewForm,
+    description: ReviewForm = "",
+    assignee: ReviewForm = "",
+    due: ReviewForm = "",
+    priority: ReviewForm = "none",
+    labels: ReviewForm = "",
+    back: ReviewForm = "/review",
+) -> Response:
+    """Stage what the extractor missed, straight into the queue (Linear's "create in
+    triage"): it gets the same warnings and review as any candidate."""
+    fields = {
+        "title": title,
+        "description": description,
+        "assignee": blank_to_none(assignee),
+        "due": blank_to_none(due),
+        "priority": priority or "none",
+        "labels": split_list(labels),
+    }
+    try:
+        with session.begin_nested():
+            candidate = stage_candidate(
+                session, validated(CandidateIn, fields), actor_id=viewer.user_id
+            )
+    except WorkitemsError as exc:
+        typed = {
+            f"new_{k}": v
+            for k, v in (
+                ("title", title),
+                ("description", description),
+                ("assignee", assignee),
+                ("due", due),
+                ("labels", labels),
+            )
+            if v
+        }
+        return redirect(f"/review?{urlencode(typed)}#add-candidate", error=exc.detail)
+    return redirect(
+        f"/review#c-{candidate.id}", notice=f"Added candidate #{candidate.id}: {candidate.title}"
+    )
 
 
 @router.post("/review/{candidate_id}/snooze")

@@ -1,6 +1,5 @@
 """Transcripts: upload a file or paste text, analyse it, read it with what it became."""
 
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -16,6 +15,7 @@ from workitems.staging import service as staging
 from workitems.staging.enums import ReviewState
 from workitems.transcript import analysis, service
 from workitems.transcript.formats import TranscriptFormat
+from workitems.transcript.participants import parse_participants
 from workitems.transcript.schemas import TranscriptIn
 from workitems.web.deps import PostedBy, SignedIn, Viewer
 from workitems.web.forms import blank_to_none, validated
@@ -26,35 +26,6 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 #: The upload form's path: the app lets it carry a transcript-sized body.
 UPLOAD_PATH = "/transcripts"
-_PARTICIPANT = re.compile(
-    r"^(?P<name>[^<(]+?)\s*(?:\((?P<role>[^)]*)\))?\s*(?:<(?P<email>[^>]+)>)?$"
-)
-
-
-def parse_participants(text: str) -> list[dict[str, Any]]:
-    """One person a line: ``Name (role) <email>``, role and email optional; aliases after
-    a ``|`` (``Priya Shah <priya@example.com> | Priya, PS``)."""
-    people = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        head, _, aliases = line.partition("|")
-        if not head.strip():
-            continue
-        found = _PARTICIPANT.match(head.strip())
-        if found is None:
-            raise ValidationError(
-                f"Participants, line {number}: write 'Name (role) <email>'.",
-                field="participants",
-            )
-        person: dict[str, Any] = {"name": found["name"].strip()}
-        if found["role"]:
-            person["role"] = found["role"].strip()
-        if found["email"]:
-            person["email"] = found["email"].strip()
-        names = [a.strip() for a in aliases.split(",") if a.strip()]
-        if names:
-            person["aliases"] = names
-        people.append(person)
-    return people
 
 
 def _list_page(
@@ -178,3 +149,15 @@ def analyze(transcript_id: PathId, session: SessionDep, viewer: PostedBy) -> Res
     else:
         notice = "No action items found in this transcript."
     return redirect(f"/review?transcript={transcript.id}", notice=notice)
+
+
+@router.post("/transcripts/{transcript_id}/utterances/{index}/candidate")
+def utterance_candidate(
+    transcript_id: int, index: int, session: SessionDep, viewer: PostedBy
+) -> Response:
+    """Make one utterance a candidate, with that utterance as its evidence."""
+    candidate = analysis.stage_utterance(session, transcript_id, index, actor_id=viewer.user_id)
+    return redirect(
+        f"/review?transcript={transcript_id}#c-{candidate.id}",
+        notice=f"Staged candidate #{candidate.id} from what was said; edit and approve it.",
+    )

@@ -69,8 +69,15 @@ def my_work(request: Request, session: SessionDep, viewer: SignedIn) -> Response
         count=len(tasks),
         truncated=page.next_cursor is not None,
         targets={t.id: allowed_targets(t.status) for t in tasks},
+        nudges=service.list_open_nudges(session, {t.id: t.updated_at for t in tasks}),
         people=users.lookup_assignable(session, ""),
     )
+
+
+@router.post("/tasks/{ref}/nudges/dismiss")
+def dismiss_nudge(ref: str, session: SessionDep, viewer: PostedBy) -> Response:
+    task = service.dismiss_nudge(session, ref, actor_id=viewer.user_id)
+    return redirect("/", notice=f"Dismissed the nudge on {task.key}.")
 
 
 def _filters(

@@ -182,7 +182,28 @@ function wireQuickAdd() {
   });
 }
 
+// On a phone, All work folds its search, filters and bulk form behind one button so the
+// list comes first; without the script (or on a wide screen) they stay open.
+function wireFolds() {
+  document.querySelectorAll("button[data-fold]").forEach((button) => {
+    const target = document.getElementById(button.dataset.fold);
+    const phone = window.matchMedia("(max-width: 760px)");
+    const apply = () => {
+      button.hidden = !phone.matches;
+      target.hidden = phone.matches && button.getAttribute("aria-expanded") !== "true";
+    };
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+      apply();
+    });
+    phone.addEventListener("change", apply);
+    apply();
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  wireFolds();
   wireQuickAdd();
   wireStatusForms();
   wireLookups();
