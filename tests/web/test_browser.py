@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from tests.conftest import IN_CI
 from workitems.auth.sessions import set_password
@@ -30,6 +30,7 @@ from workitems.staging.attention import reset_duplicate_indexes
 from workitems.staging.schemas import CandidateIn
 from workitems.staging.service import stage_candidate
 from workitems.task.enums import Priority
+from workitems.task.models import Task
 from workitems.task.schemas import TaskCreate
 from workitems.task.service import create_task
 from workitems.transcript.schemas import TranscriptIn
@@ -495,6 +496,9 @@ class TestReviewCapture:
                 actor_id=None,
             )
             transcript_id = transcript.id
+            nda = session.scalar(select(Task).where(Task.title == "Chase the signed NDA"))
+            assert nda is not None
+            key = nda.key
         _sign_in(page)
         page.goto(f"/transcripts/{transcript_id}")
         page.get_by_role("button", name="Make utterance 2 a candidate").click()
@@ -503,13 +507,13 @@ class TestReviewCapture:
             has=page.get_by_role("heading", name="Please chase the signed NDA.")
         )
         expect(card.locator("mark")).to_have_text("Please chase the signed NDA.")
-        link = card.locator(".warnings").get_by_role("link", name="WI-1")
-        expect(link).to_have_attribute("href", "/tasks/WI-1")
+        link = card.locator(".warnings").get_by_role("link", name=key, exact=True)
+        expect(link).to_have_attribute("href", f"/tasks/{key}")
         shot(page, "duplicate-warning")
-        card.get_by_role("button", name="Merge into WI-1").click()
-        expect(page.get_by_role("status")).to_contain_text("into WI-1")
+        card.get_by_role("button", name=f"Merge into {key}").click()
+        expect(page.get_by_role("status")).to_contain_text(f"into {key}")
         page.goto(f"/transcripts/{transcript_id}")
-        expect(page.locator("#u-1")).to_contain_text("merged into WI-1")
+        expect(page.locator("#u-1")).to_contain_text(f"merged into {key}")
 
 
 class TestPhone:
