@@ -18,6 +18,7 @@ from workitems.db import session_scope
 from workitems.errors import AuthenticationError
 from workitems.staging.service import list_candidates
 from workitems.transcript.service import get_transcript, list_transcripts
+from workitems.user.passwords import verify_password
 from workitems.user.service import get_user_by_email
 
 
@@ -64,10 +65,9 @@ class TestUsers:
         assert link.startswith("https://work.example.com/welcome/")
         password = "nia chose this one"
         with session_scope(engine) as session:
-            use_link(session, link.rsplit("/", 1)[1], password=password, confirm=password)
-            assert sign_in(
-                session, email="nia@example.com", password=password, lifetime=timedelta(days=1)
-            )
+            user = use_link(session, link.rsplit("/", 1)[1], password=password, confirm=password)
+            assert user.password_hash is not None
+            assert verify_password(user.password_hash, password)
         again = run.invoke(app, ["users", "reset-link", "Nia"])
         assert again.exit_code == 0, again.output
         assert again.stdout.strip().startswith("https://work.example.com/welcome/")
