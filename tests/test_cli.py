@@ -229,7 +229,7 @@ class TestTranscriptsAdd:
             transcript = get_transcript(session, int(found.group(1)))
             assert transcript.title == "sync"
             assert transcript.participants[0]["aliases"] == ["Bob"]
-            [candidate] = list_candidates(session, transcript_id=transcript.id)[0]
+            [candidate] = list_candidates(session, transcript_id=transcript.id).items
             assert candidate.assignee is not None
             assert candidate.assignee.email == "bob@example.com"
             assert candidate.due_date is not None
@@ -250,7 +250,7 @@ class TestTranscriptsAdd:
         assert result.exit_code == 1
         assert "line 1" in result.output
         with session_scope(engine, write=False) as session:
-            assert list_transcripts(session)[0] == []
+            assert list(list_transcripts(session).items) == []
 
 
 class TestExtractThenImport:
@@ -280,7 +280,7 @@ class TestExtractThenImport:
         assert result.exit_code == 0, result.output
         assert "staged 1 of 1 rows" in result.stdout
         with session_scope(engine, write=False) as session:
-            [candidate] = list_candidates(session)[0]
+            [candidate] = list_candidates(session).items
             assert candidate.assignee is not None
             assert candidate.assignee.email == "bob@example.com"
             assert candidate.due_phrase is not None

@@ -110,8 +110,20 @@ class TestMergeCandidates:
     def test_evidence_joins_the_survivor_and_gaps_are_filled(
         self, session: Session, admin: User
     ) -> None:
-        said = {"utterance_index": 3, "speaker": "Priya", "start": None, "quote": "Send it"}
-        again = {"utterance_index": 9, "speaker": "Priya", "start": 61.0, "quote": "By Friday"}
+        said = {
+            "utterance_index": 3,
+            "speaker": "Priya",
+            "start": None,
+            "quote": "Send it",
+            "context": False,
+        }
+        again = {
+            "utterance_index": 9,
+            "speaker": "Priya",
+            "start": 61.0,
+            "quote": "By Friday",
+            "context": False,
+        }
         survivor = _stage(session, "Send the Q3 deck", evidence=[said])
         merged = _stage(
             session,

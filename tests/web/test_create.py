@@ -23,7 +23,7 @@ class TestCreateTask:
             browser, line="Send the Q3 deck to finance @priya due:2026-12-04 !high #finance"
         )
         assert response.status_code == 303
-        [task], _ = list_tasks(session, TaskFilters(assignee_ids=[priya.id]))
+        [task] = list_tasks(session, TaskFilters(assignee_ids=[priya.id])).items
         assert task.title == "Send the Q3 deck to finance"
         assert task.due_date is not None
         assert task.due_date.isoformat() == "2026-12-04"
@@ -42,7 +42,7 @@ class TestCreateTask:
             description="Forty people",
             default_owner="me",
         )
-        [task], _ = list_tasks(session, TaskFilters(assignee_ids=[web_user.id]))
+        [task] = list_tasks(session, TaskFilters(assignee_ids=[web_user.id])).items
         assert (task.title, task.priority, task.labels) == ("Book the venue", "urgent", ["offsite"])
         assert task.description == "Forty people"
 

@@ -212,7 +212,7 @@ class TestCapture:
             data={"csrf_token": token, "title": "Order the badges", "labels": "events, offsite"},
         )
         assert added.status_code == 303
-        [candidate] = list_candidates(session)[0]
+        [candidate] = list_candidates(session).items
         assert (candidate.title, candidate.source, candidate.labels) == (
             "Order the badges",
             "manual",
@@ -232,10 +232,16 @@ class TestCapture:
         token = csrf_of(browser.get(location).text)
         response = browser.post(f"{location}/utterances/4/candidate", data={"csrf_token": token})
         assert response.status_code == 303
-        [candidate] = list_candidates(session)[0]
+        [candidate] = list_candidates(session).items
         assert candidate.title == "Thanks."
         assert candidate.evidence == [
-            {"utterance_index": 4, "speaker": "Priya Shah", "start": None, "quote": "Thanks."}
+            {
+                "utterance_index": 4,
+                "speaker": "Priya Shah",
+                "start": None,
+                "quote": "Thanks.",
+                "context": False,
+            }
         ]
         missing = browser.post(f"{location}/utterances/99/candidate", data={"csrf_token": token})
         assert missing.status_code == 404
