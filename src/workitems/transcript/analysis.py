@@ -127,7 +127,7 @@ def stage_utterance(
     """What the extractor missed: one utterance staged as a candidate, the utterance as
     its evidence and its words as the title, for the reviewer to edit. The speaker is not
     taken as the owner: who said something is often not who will do it."""
-    transcript = session.get(Transcript, transcript_id)
+    transcript = repository.find(session, transcript_id)
     if transcript is None:
         raise NotFoundError(f"Transcript {transcript_id} does not exist.")
     if not 0 <= index < len(transcript.utterances):
