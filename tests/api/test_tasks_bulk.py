@@ -78,3 +78,18 @@ class TestBulkUpdate:
             headers=auth(reader),
         )
         assert response.status_code == 403
+
+    def test_an_id_no_database_stores_is_422(self, client: TestClient) -> None:
+        response = client.post(
+            "/api/tasks/bulk", json={"action": "priority", "priority": "low", "ids": [2**40]}
+        )
+        assert response.status_code == 422
+
+    def test_missing_tasks_are_each_404(self, client: TestClient, session: Session) -> None:
+        task = make_task(session)
+        response = client.post(
+            "/api/tasks/bulk",
+            json={"action": "priority", "priority": "low", "ids": [999_999, task.key, "WI-x"]},
+        )
+        statuses = [r["error"]["status"] if r["error"] else 200 for r in response.json()["results"]]
+        assert statuses == [404, 200, 404]

@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from workitems.errors import ValidationError, WorkitemsError
-from workitems.task import service
+from workitems.errors import NotFoundError, ValidationError, WorkitemsError
+from workitems.task import repository, service
 from workitems.task.enums import BulkAction, Priority, TaskStatus
 from workitems.task.models import Task
 from workitems.task.schemas import AssigneeRef, TaskUpdate
@@ -37,8 +37,13 @@ def bulk_update_tasks(
     if len(refs) > MAX_BULK:
         raise ValidationError(f"At most {MAX_BULK} tasks at once.", field="ids")
     change = _change(action, actor_id, assignee, priority, status, note)
+    task_ids = {ref: repository.parse_ref(ref) for ref in refs}
+    known = repository.existing_ids(session, [i for i in task_ids.values() if i is not None])
     outcomes: list[Task | WorkitemsError] = []
     for ref in refs:
+        if task_ids[ref] not in known:  # no savepoint spent on what names no task
+            outcomes.append(NotFoundError(f"Task {ref} does not exist."))
+            continue
         try:
             with session.begin_nested():
                 outcomes.append(change(session, ref))

@@ -240,6 +240,11 @@ def parse_ref(ref: str | int) -> int | None:
     return parse_id(ref.strip().upper().removeprefix(KEY_PREFIX))
 
 
+def existing_ids(session: Session, ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` name a task: one query, so a batch does not probe row by row."""
+    return set(session.scalars(select(Task.id).where(Task.id.in_(sorted(set(ids))))))
+
+
 def find(session: Session, task_id: int, *, lock: bool = False) -> Task | None:
     query = select(Task).where(Task.id == task_id)
     if lock:
