@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
@@ -38,11 +38,11 @@ router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/staged", tags=["
 BULK_PATH = "/api/tasks/staged/bulk"
 
 
-def candidates_out(items: Sequence[CandidateWithWarnings]) -> list[CandidateOut]:
+def candidates_out(items: Sequence[CandidateWithWarnings[Any]]) -> list[CandidateOut]:
     return [CandidateOut.of(item.candidate, item.warnings) for item in items]
 
 
-def _one(item: CandidateWithWarnings, *, status_code: int = 200) -> Response:
+def _one(item: CandidateWithWarnings[Any], *, status_code: int = 200) -> Response:
     headers = {"ETag": format_etag(item.candidate.version)}
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = f"/api/tasks/staged/{item.candidate.id}"
@@ -64,7 +64,7 @@ def list_staged(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
 ) -> Response:
-    page = attention.list_candidates_with_warnings(
+    page = attention.list_rows_with_warnings(
         session,
         states=state or [ReviewState.staged],
         source=source,
@@ -189,7 +189,7 @@ def review(data: ReviewIn, session: SessionDep, principal: TasksApprove) -> Resp
 
 @router.get("/{candidate_id}", response_model=CandidateOut, summary="One candidate, with warnings")
 def get_staged(candidate_id: PathId, session: SessionDep, _: TasksRead) -> Response:
-    return _one(attention.get_candidate_with_warnings(session, candidate_id))
+    return _one(attention.get_row_with_warnings(session, candidate_id))
 
 
 @router.patch("/{candidate_id}", response_model=CandidateOut, summary="Edit (If-Match required)")

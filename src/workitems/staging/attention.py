@@ -6,10 +6,10 @@ date) plus likely duplicates, found with the per-process open-task index of
 index suggests is re-read from the database before it is shown.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -27,7 +27,14 @@ from workitems.staging.duplicates import (
 )
 from workitems.staging.enums import CandidateSource, ReviewState
 from workitems.staging.models import Candidate
-from workitems.staging.service import MAX_PAGE, get_candidate, list_candidates
+from workitems.staging.repository import CandidateRow
+from workitems.staging.service import (
+    MAX_PAGE,
+    get_candidate,
+    get_candidate_row,
+    list_candidate_rows,
+    list_candidates,
+)
 from workitems.staging.warnings import (
     OwnerResolution,
     ReviewWarning,
@@ -49,22 +56,35 @@ MAX_SCAN = 1000
 MAX_PRUNE_ROUNDS = 10
 
 
+#: A candidate as loaded for a change (``Candidate``) or read for an answer (a plain row).
+C = TypeVar("C", Candidate, CandidateRow)
+
+
 @dataclass(frozen=True)
-class CandidateWithWarnings:
-    candidate: Candidate
+class CandidateWithWarnings(Generic[C]):
+    candidate: C
     warnings: list[ReviewWarning]
 
 
-def get_candidate_with_warnings(session: Session, candidate_id: int) -> CandidateWithWarnings:
+def get_candidate_with_warnings(
+    session: Session, candidate_id: int
+) -> CandidateWithWarnings[Candidate]:
     return one_with_warnings(session, get_candidate(session, candidate_id))
 
 
-def one_with_warnings(session: Session, candidate: Candidate) -> CandidateWithWarnings:
+def get_row_with_warnings(
+    session: Session, candidate_id: int
+) -> CandidateWithWarnings[CandidateRow]:
+    """``get_candidate_with_warnings`` read as a plain row, for an answer only."""
+    return one_with_warnings(session, get_candidate_row(session, candidate_id))
+
+
+def one_with_warnings(session: Session, candidate: C) -> CandidateWithWarnings[C]:
     """A candidate just read or changed, with its warnings."""
     return CandidateWithWarnings(candidate, warnings_for(session, [candidate])[candidate.id])
 
 
-def with_warnings(session: Session, candidates: Sequence[Candidate]) -> list[CandidateWithWarnings]:
+def with_warnings(session: Session, candidates: Sequence[C]) -> list[CandidateWithWarnings[C]]:
     """Candidates just read or changed, with their warnings (one pass for all of them)."""
     found = warnings_for(session, candidates)
     return [CandidateWithWarnings(c, found[c.id]) for c in candidates]
@@ -79,18 +99,45 @@ def list_candidates_with_warnings(
     cursor: str | None = None,
     limit: int = 50,
     has_warnings: bool | None = None,
-) -> Page[CandidateWithWarnings]:
+) -> Page[CandidateWithWarnings[Candidate]]:
+    """A page of candidates with their warnings (see ``_page_with_warnings``)."""
+    filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
+    return _page_with_warnings(session, list_candidates, filters, cursor, limit, has_warnings)
+
+
+def list_rows_with_warnings(
+    session: Session,
+    *,
+    states: Sequence[ReviewState] = (ReviewState.staged,),
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+    has_warnings: bool | None = None,
+) -> Page[CandidateWithWarnings[CandidateRow]]:
+    """``list_candidates_with_warnings`` read as plain rows, for an answer only."""
+    filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
+    return _page_with_warnings(session, list_candidate_rows, filters, cursor, limit, has_warnings)
+
+
+def _page_with_warnings(
+    session: Session,
+    read: Callable[..., Page[C]],
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+    has_warnings: bool | None,
+) -> Page[CandidateWithWarnings[C]]:
     """A page of candidates with their warnings, optionally only those with (or without)
     warnings. Warnings are computed, not stored, so the filter reads ahead in batches;
     when it gives up after ``MAX_SCAN`` rows the cursor resumes where it stopped."""
-    filters: dict[str, Any] = {"states": states, "source": source, "transcript_id": transcript_id}
     if has_warnings is None:
-        page = list_candidates(session, cursor=cursor, limit=limit, **filters)
+        page = read(session, cursor=cursor, limit=limit, **filters)
         return Page(with_warnings(session, page.items), page.next_cursor)
-    picked: list[CandidateWithWarnings] = []
+    picked: list[CandidateWithWarnings[C]] = []
     scanned = 0
     while scanned < MAX_SCAN:
-        page = list_candidates(session, cursor=cursor, limit=MAX_PAGE, **filters)
+        page = read(session, cursor=cursor, limit=MAX_PAGE, **filters)
         batch = warnings_for(session, page.items)
         scanned += len(page.items)
         for candidate in page.items:
@@ -105,7 +152,7 @@ def list_candidates_with_warnings(
 
 
 def warnings_for(
-    session: Session, candidates: Sequence[Candidate], *, today: date | None = None
+    session: Session, candidates: Sequence[Candidate | CandidateRow], *, today: date | None = None
 ) -> dict[int, list[ReviewWarning]]:
     """Warnings for staged and snoozed candidates, by id (an empty list for the others).
 
@@ -152,7 +199,9 @@ def _task_index(session: Session) -> TaskTitleCache:
     return cache
 
 
-def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, list[dict[str, Any]]]:
+def _duplicates(
+    session: Session, pending: Sequence[Candidate | CandidateRow]
+) -> dict[int, list[dict[str, Any]]]:
     """Likely duplicates of open tasks and of other staged candidates, re-scored from the
     database (the task index may hold a row another transaction rolled back)."""
     tasks = _task_index(session)
@@ -208,7 +257,9 @@ def _duplicates(session: Session, pending: Sequence[Candidate]) -> dict[int, lis
     return found
 
 
-def _owner_resolution(candidate: Candidate, active: Sequence[User]) -> OwnerResolution:
+def _owner_resolution(
+    candidate: Candidate | CandidateRow, active: Sequence[User]
+) -> OwnerResolution:
     if candidate.assignee is not None:
         return OwnerResolution(
             raw=candidate.assignee_raw, resolved=True, inactive=not candidate.assignee.is_active

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import (
     AliasChoices,
@@ -23,6 +23,7 @@ from workitems.staging.enums import (
     StageOutcome,
 )
 from workitems.staging.models import Candidate
+from workitems.staging.repository import CandidateRow
 from workitems.staging.warnings import ReviewWarning
 from workitems.task.enums import Priority
 from workitems.task.schemas import Description, Label, Title
@@ -179,12 +180,15 @@ class CandidateOut(BaseModel):
     warnings: list[WarningOut]
 
     @classmethod
-    def of(cls, candidate: Candidate, warnings: Sequence[ReviewWarning]) -> "CandidateOut":
+    def of(
+        cls, candidate: Candidate | CandidateRow, warnings: Sequence[ReviewWarning]
+    ) -> "CandidateOut":
+        """From an ORM candidate or a plain row: the same answer, byte for byte."""
         return cls(
             id=candidate.id,
             title=candidate.title,
             description=candidate.description,
-            assignee=UserRef.of(candidate.assignee) if candidate.assignee else None,
+            assignee=_ref(candidate.assignee),
             assignee_raw=candidate.assignee_raw,
             due=candidate.due_date,
             due_phrase=candidate.due_phrase,
@@ -199,7 +203,7 @@ class CandidateOut(BaseModel):
             extractor_version=candidate.extractor_version,
             state=candidate.state,
             snoozed_until=candidate.snoozed_until,
-            reviewer=UserRef.of(candidate.reviewer) if candidate.reviewer else None,
+            reviewer=_ref(candidate.reviewer),
             reviewed_at=candidate.reviewed_at,
             reason=candidate.reason,
             task_id=candidate.task_id,
@@ -211,6 +215,23 @@ class CandidateOut(BaseModel):
                 WarningOut(code=w.code, message=w.message, matches=w.matches) for w in warnings
             ],
         )
+
+
+class _Person(Protocol):
+    """A user, or the columns of one read for a plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+
+
+def _ref(person: _Person | None) -> UserRef | None:
+    if person is None:
+        return None
+    return UserRef(id=person.id, email=person.email, name=person.display_name)
 
 
 class CandidatePage(BaseModel):

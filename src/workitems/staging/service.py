@@ -138,6 +138,41 @@ def get_candidate(session: Session, candidate_id: int, *, lock: bool = False) ->
     return candidate
 
 
+def get_candidate_row(session: Session, candidate_id: int) -> repository.CandidateRow:
+    """``get_candidate`` as a plain row, for an answer that changes nothing."""
+    row = repository.find_row(session, candidate_id)
+    if row is None:
+        raise NotFoundError(f"Candidate {candidate_id} does not exist.")
+    return row
+
+
+def list_candidate_rows(
+    session: Session,
+    *,
+    states: Sequence[ReviewState] = (ReviewState.staged,),
+    source: CandidateSource | None = None,
+    transcript_id: int | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[repository.CandidateRow]:
+    """``list_candidates`` as plain rows."""
+    _check_limit(limit)
+    return repository.list_rows(
+        session,
+        states=states,
+        today=utc_today(),
+        source=source,
+        transcript_id=transcript_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+
+
 def list_candidates(
     session: Session,
     *,
@@ -149,8 +184,7 @@ def list_candidates(
 ) -> Page[Candidate]:
     """Oldest first (a review queue is worked in arrival order); snoozes that have run
     out count as staged."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValidationError(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    _check_limit(limit)
     return repository.list_page(
         session,
         states=states,
