@@ -14,7 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from workitems.bounds import Count, Day, Fraction, Id
+from workitems.bounds import Count, Day, Flag, Fraction, Id
 from workitems.staging.enums import (
     CandidateSource,
     Commitment,
@@ -45,7 +45,7 @@ class Evidence(BaseModel):
         default=None, description="Seconds, or a timestamp."
     )
     quote: Annotated[str, StringConstraints(max_length=5_000)] = ""
-    context: bool = Field(
+    context: Flag = Field(
         default=False,
         description="A line around the evidence, kept for provenance: not quoted, not searched.",
     )
