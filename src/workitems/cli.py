@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
+from workitems import extract_command
 from workitems import migrate as migrations
 from workitems.auth import links, sessions
 from workitems.auth import service as auth
@@ -45,9 +46,7 @@ from workitems.staging.importing import ImportFormat, detect_format, parse
 from workitems.task import cleanup as task_cleanup
 from workitems.transcript import analysis
 from workitems.transcript import service as transcripts
-from workitems.transcript.analysis import participants_from
-from workitems.transcript.extract import extract_items, item_to_json
-from workitems.transcript.formats import TranscriptFormat, parse_transcript
+from workitems.transcript.formats import TranscriptFormat
 from workitems.transcript.participants import parse_participants
 from workitems.transcript.schemas import TranscriptIn
 from workitems.user import service as users
@@ -282,47 +281,7 @@ def import_candidates(
         raise typer.Exit(code=1)
 
 
-@app.command()
-def extract(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    fmt: Annotated[
-        TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
-    ] = TranscriptFormat.auto,
-    meeting_date: Annotated[
-        datetime | None,
-        typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
-    ] = None,
-    participants: Annotated[
-        Path | None,
-        typer.Option(
-            "--participants",
-            exists=True,
-            dir_okay=False,
-            help="JSON list of {name, role?, email?, aliases?}, or lines of "
-            "'Name (role) <email> | alias, alias'.",
-        ),
-    ] = None,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Add a trace: the cues, flags and features.")
-    ] = False,
-) -> None:
-    """Print the action items found in a transcript as JSON; touches no database.
-
-    Example: `workitems extract standup.vtt --meeting-date 2026-11-23 --participants team.json`
-    """
-    try:
-        _, utterances = parse_transcript(file.read_text(encoding="utf-8-sig"), fmt)
-        people = participants_from(_participants(participants)) if participants else []
-    except UnicodeDecodeError:
-        err.print(f"[red]error:[/red] {file} is not UTF-8 text")
-        raise typer.Exit(code=1) from None
-    items = extract_items(
-        utterances,
-        meeting_date=meeting_date.date() if meeting_date else None,
-        participants=people,
-        explain=explain,
-    )
-    typer.echo(json.dumps({"candidates": [item_to_json(item) for item in items]}, indent=2))
+app.command("extract")(extract_command.extract)
 
 
 def _participants(path: Path) -> list[dict[str, Any]]:

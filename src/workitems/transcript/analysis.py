@@ -5,8 +5,6 @@ returns the candidates already staged and stages nothing new. The transcript row
 while analysing, so two concurrent requests cannot both stage.
 """
 
-from collections.abc import Sequence
-
 from sqlalchemy.orm import Session
 
 from workitems.errors import NotFoundError
@@ -22,8 +20,8 @@ from workitems.transcript.extract import (
     EXTRACTOR_NAME,
     EXTRACTOR_VERSION,
     ExtractedItem,
-    ParticipantInfo,
     extract_items,
+    participants_from,
 )
 from workitems.transcript.formats import Utterance
 from workitems.transcript.models import Transcript
@@ -67,21 +65,6 @@ def extract_from(transcript: Transcript) -> list[ExtractedItem]:
         meeting_date=transcript.meeting_date,
         participants=participants_from(transcript.participants),
     )
-
-
-def participants_from(raw: Sequence[dict[str, object]]) -> list[ParticipantInfo]:
-    people = []
-    for entry in raw:
-        aliases = entry.get("aliases") or []
-        people.append(
-            ParticipantInfo(
-                name=str(entry["name"]),
-                role=str(entry["role"]) if entry.get("role") else None,
-                email=str(entry["email"]) if entry.get("email") else None,
-                aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
-            )
-        )
-    return people
 
 
 def _candidate_input(transcript: Transcript, item: ExtractedItem) -> CandidateIn:

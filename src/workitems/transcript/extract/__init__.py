@@ -13,13 +13,13 @@ deterministic).
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from workitems.transcript.extract.cues import Cue, find_cues
-from workitems.transcript.extract.dialogue import turn_acts
+from workitems.transcript.extract.dialogue import Acts, turn_acts
 from workitems.transcript.extract.features import cue_features
 from workitems.transcript.extract.linking import Item, Seed, link
 from workitems.transcript.extract.normalize import Clause, Turn, build_turns
@@ -39,6 +39,7 @@ __all__ = [
     "ParticipantInfo",
     "extract_items",
     "item_to_json",
+    "participants_from",
 ]
 
 
@@ -48,6 +49,22 @@ class ParticipantInfo:
     role: str | None = None
     email: str | None = None
     aliases: tuple[str, ...] = ()
+
+
+def participants_from(raw: Sequence[Mapping[str, object]]) -> list[ParticipantInfo]:
+    """Participants as stored or uploaded (``{name, role?, email?, aliases?}``)."""
+    people = []
+    for entry in raw:
+        aliases = entry.get("aliases") or []
+        people.append(
+            ParticipantInfo(
+                name=str(entry["name"]),
+                role=str(entry["role"]) if entry.get("role") else None,
+                email=str(entry["email"]) if entry.get("email") else None,
+                aliases=tuple(str(a) for a in aliases) if isinstance(aliases, list) else (),
+            )
+        )
+    return people
 
 
 @dataclass(frozen=True)
@@ -99,8 +116,8 @@ def analyse(
     model = model or load_model()
     turns = build_turns(utterances)
     roster = build_roster([(u.speaker, u.text) for u in utterances], participants)
-    seeds = score_seeds(turns, roster, model)
     acts = turn_acts(turns)
+    seeds = score_seeds(turns, roster, model, acts)
     items = link(
         seeds,
         turns,
@@ -163,19 +180,23 @@ def _called(clause: Clause, roster: Roster) -> Mention | str | None:
     return mentions[-1] if len(mentions) == 1 else None
 
 
-def seed_features(turns: Sequence[Turn], cues: Sequence[Cue]) -> list[list[str]]:
-    acts = turn_acts(turns)
+def seed_features(
+    turns: Sequence[Turn], cues: Sequence[Cue], acts: Sequence[Acts] | None = None
+) -> list[list[str]]:
+    acts = acts if acts is not None else turn_acts(turns)
     by_turn: dict[int, list[Cue]] = {}
     for cue in cues:
         by_turn.setdefault(cue.turn, []).append(cue)
     return [cue_features(cue, turns, acts, by_turn) for cue in cues]
 
 
-def score_seeds(turns: Sequence[Turn], roster: Roster, model: Model) -> list[Seed]:
+def score_seeds(
+    turns: Sequence[Turn], roster: Roster, model: Model, acts: Sequence[Acts] | None = None
+) -> list[Seed]:
     cues = seed_cues(turns, roster)
     seeds = [
         Seed(cue, model.probability(features), features)
-        for cue, features in zip(cues, seed_features(turns, cues), strict=True)
+        for cue, features in zip(cues, seed_features(turns, cues, acts), strict=True)
     ]
     share_coordinated(seeds)
     return seeds

@@ -394,7 +394,7 @@ def _describe(cue: Cue, mentions: Sequence[tuple[int, int, Mention]]) -> None:
         or any(w in MEETING_OBJECTS for w in predicate[:3])
     ):
         flags.add("meeting")
-    if _RECEIVE.match(rest):
+    if cue.rule in ("addr_fut", "addr_need", "group_fut") and _RECEIVE.match(rest):
         flags.add("receive")
     if cue.kind == "group" and _DECISION.match(rest):
         flags.add("decision")

@@ -65,7 +65,7 @@ HEDGES = wordset(
     "someday eventually ideally"
 )
 PRONOUN_OBJECTS = wordset("it that this them those these one")
-VAGUE_OBJECTS = wordset("something stuff things thing everything anything some")
+VAGUE_OBJECTS = wordset("something stuff things thing everything anything some needful")
 #: Determiners that open a noun phrase.
 DETERMINERS = wordset(
     "the a an our your my their his her its this that these those some any all each every "

@@ -93,6 +93,8 @@ def link(
             or (cue.kind == "third" and cue.clause.question)
         ):
             _link_reply(k, live, turns, acts, by_turn, union, acceptor, extra, refused)
+        elif cue.rule == "self_offer" and cue.clause.question:
+            _link_answer_to_offer(k, live, turns, acts, by_turn, union, extra)
         if cue.kind == "self" and cue.flags & _OPEN:
             _link_elaboration(k, live, turns, by_turn, union)
         if k > 0 and _continues(live[k - 1].cue, cue):
@@ -158,6 +160,28 @@ def _link_reply(
             return
     if act.accept or (live[k].cue.kind == "who" and answer):
         acceptor[k] = reply
+        extra.setdefault(k, set()).add(reply)
+
+
+def _link_answer_to_offer(
+    k: int,
+    live: Sequence[Seed],
+    turns: Sequence[Turn],
+    acts: Sequence[Acts],
+    by_turn: dict[int, list[int]],
+    union: _Union,
+    extra: dict[int, set[int]],
+) -> None:
+    """ "Should I invite their CTO?" / "Yes, send the invite today.": the answer joins the
+    offer, which stays the offerer's."""
+    reply = reply_to(turns, live[k].cue.turn)
+    if reply is None or acts[reply].refuse:
+        return
+    answer = by_turn.get(reply, [])
+    for j in answer:
+        if live[j].cue.kind in ("addressee", "self") or live[j].cue.flags & _OPEN:
+            union.union(k, j)
+    if not answer and acts[reply].accept:
         extra.setdefault(k, set()).add(reply)
 
 

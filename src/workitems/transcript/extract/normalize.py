@@ -254,10 +254,10 @@ def split_clauses(turn: int, lower: Sequence[str], cased: Sequence[str]) -> list
             continue
         if word in (",", ":"):
             continue
-        prev = words[-1] if len(words) > inherited else ""
         if (
-            len(words) > inherited
-            and prev not in _SUBORDINATORS
+            (word in _STARTS_BY_WORD or (i + 1 < len(lower) and lower[i + 1] in _REQUEST_AUX))
+            and len(words) > inherited
+            and words[-1] not in _SUBORDINATORS
             and (_starts_modal(lower, i) or _is_name_request(lower, cased, i))
         ):
             close(False)
@@ -288,6 +288,7 @@ def split_clauses(turn: int, lower: Sequence[str], cased: Sequence[str]) -> list
     return clauses
 
 
+_REQUEST_AUX = frozenset({"can", "could", "would", "will"})
 _STARTS_BY_WORD: dict[str, list[tuple[str, ...]]] = {}
 for _start in _STARTS:
     _STARTS_BY_WORD.setdefault(_start[0], []).append(_start)

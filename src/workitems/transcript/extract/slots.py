@@ -39,7 +39,10 @@ from workitems.transcript.extract.normalize import Turn
 from workitems.transcript.owners import Mention, Roster, is_ambiguous
 
 _OPEN = frozenset({"deictic", "vague", "no_object", "no_verb"})
+#: A title ends before these: a deadline or a reason follows, or (in ASR text without
+#: punctuation) a new sentence starts with a subject pronoun.
 _TITLE_CUT = wordset(
+    "he she they we i "
     "by before until till because so if when unless while since but or then as asap today "
     "tomorrow tonight eod"
 )
@@ -193,7 +196,11 @@ def _due(
 
 
 def _title_seed(item: Item) -> Seed | None:
-    usable = [s for s in item.seeds if s.cue.verb_at >= 0 and "negated" not in s.cue.flags]
+    usable = [
+        s
+        for s in item.seeds
+        if s.cue.verb_at >= 0 and not s.cue.flags & {"negated", "stative", "receive"}
+    ] or [s for s in item.seeds if s.cue.verb_at >= 0 and "negated" not in s.cue.flags]
     if not usable:
         return None
 
@@ -222,12 +229,16 @@ def _title(seed: Seed | None, item: Item, turns: Sequence[Turn]) -> tuple[str, b
     end = len(words)
     for position, word in enumerate(words):
         if position > 0 and word in _TITLE_CUT:
+            if word in _SUBJECTS and words[position - 1] in _COMPLEMENTIZERS:
+                continue
             end = position
             break
     if cue.due_phrase:
         phrase = cue.due_phrase.lower().split()
         for position in range(1, end):
-            if words[position : position + len(phrase)] == phrase:
+            if words[position : position + len(phrase)] == phrase and (
+                phrase[0] in _DEADLINE_LEADS or position + len(phrase) >= end
+            ):
                 end = position
                 break
     words, cased = words[:end], cased[:end]
@@ -277,6 +288,9 @@ def _pronoun_at(words: Sequence[str]) -> int | None:
     return None
 
 
+_SUBJECTS = frozenset(["he", "she", "they", "we", "i"])
+_COMPLEMENTIZERS = wordset("whether if that what how when why where who")
+_DEADLINE_LEADS = frozenset(["by", "before", "until", "till", "due"])
 _RESULTATIVE = frozenset(
     ["done", "ready", "sorted", "fixed", "finished", "over", "out", "off", "across"]
 )
@@ -288,12 +302,15 @@ def _people(body: list[str], cue: Cue, turns: Sequence[Turn]) -> list[str]:
     speaker = turns[cue.turn].speaker
     if cue.kind == "self":
         other = _previous_other(turns, cue.turn)
-        mapping = {"my": "their", "myself": "themselves"}
+        mapping = {"my": "their"}
         if other:
             mapping["you"] = _first_name(other)
     else:
         mapping = {"me": _first_name(speaker)} if speaker else {}
-    return [mapping.get(w.lower(), w) for w in body]
+    return [mapping.get(w.lower(), w) for w in body if w.lower() not in _REFLEXIVE]
+
+
+_REFLEXIVE = frozenset(["myself", "yourself", "ourselves", "themselves"])
 
 
 def _first_name(label: str) -> str:
