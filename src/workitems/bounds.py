@@ -14,7 +14,8 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, Strict, StrictBool
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StrictBool
+from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**31 - 1
 
@@ -25,8 +26,9 @@ Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 TextId = Annotated[int, Field(ge=1, le=MAX_ID)]
 #: A fraction such as a confidence: a JSON number, not ``false``.
 Fraction = Annotated[float, Strict(), Field(ge=0, le=1)]
-#: A count or index stored in an integer column or JSON (utterance indexes, days).
-Count = Annotated[int, Field(ge=0, le=MAX_ID)]
+#: A count or index stored in an integer column or JSON (utterance indexes, days): a JSON
+#: integer, not ``false``.
+Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
 
 
 _NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
@@ -53,3 +55,21 @@ def parse_id(text: str) -> int | None:
         return None
     value = int(text)
     return value if 1 <= value <= MAX_ID else None
+
+
+def _stripped_nonblank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise PydanticCustomError(
+            "string_too_short",
+            "String should have at least {min_length} character",
+            {"min_length": 1},
+        )
+    return value
+
+
+#: Text limits hold for what the client sent, as the OpenAPI schema says (``maxLength``
+#: counts the raw value); the stored value is then trimmed. ``STRIP`` trims,
+#: ``STRIP_NONBLANK`` trims and refuses what is left empty.
+STRIP = AfterValidator(str.strip)
+STRIP_NONBLANK = AfterValidator(_stripped_nonblank)

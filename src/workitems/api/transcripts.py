@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.api.staged import candidates_out
-from workitems.bounds import Day, Id
+from workitems.bounds import STRIP, Day, Id
 from workitems.errors import ValidationError
 from workitems.http.params import PathId
 from workitems.http.session import SessionDep, SessionRoute
@@ -32,14 +32,17 @@ from workitems.transcript.schemas import (
 router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/transcripts", tags=["transcripts"])
 UPLOAD_PATH = "/api/tasks/transcripts"
 
+_RAW_FILE: dict[str, Any] = {"description": "The file's text, as exported."}
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
             "application/json": {"schema": TranscriptIn.model_json_schema()},
-            "text/plain": {"schema": {"type": "string"}},
-            "text/vtt": {"schema": {"type": "string"}},
-            "application/x-subrip": {"schema": {"type": "string"}},
+            # A raw file is whatever text it holds: any body is a candidate transcript, so
+            # its schema constrains nothing (the parser answers 422 for what it cannot read).
+            "text/plain": {"schema": _RAW_FILE},
+            "text/vtt": {"schema": _RAW_FILE},
+            "application/x-subrip": {"schema": _RAW_FILE},
         },
         "description": "Either `{title, content, format?, meeting_date?, participants?}`, "
         "or the raw file (text, WebVTT, SRT, or a JSON transcript) with `title`, `format` "
@@ -121,7 +124,7 @@ class AnalyzeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     transcript_id: Id | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    title: Annotated[str, StringConstraints(max_length=500), STRIP] | None = None
     content: str | None = None
     format: TranscriptFormat = TranscriptFormat.auto
     meeting_date: Day | None = None

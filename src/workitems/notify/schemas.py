@@ -5,12 +5,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from workitems.bounds import Flag
+from workitems.bounds import STRIP, STRIP_NONBLANK, Flag
 from workitems.notify.enums import DeliveryStatus, EventType
 from workitems.notify.models import Delivery, DeliveryAttempt, Notification, Webhook
 
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Url = Annotated[str, StringConstraints(min_length=1, max_length=2000), STRIP_NONBLANK]
+Description = Annotated[str, StringConstraints(max_length=500), STRIP]
 
 
 class _Input(BaseModel):

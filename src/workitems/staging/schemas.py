@@ -14,7 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from workitems.bounds import Count, Day, Flag, Fraction, Id
+from workitems.bounds import STRIP, STRIP_NONBLANK, Count, Day, Flag, Fraction, Id
 from workitems.staging.enums import (
     CandidateSource,
     Commitment,
@@ -30,10 +30,8 @@ from workitems.task.schemas import Description, Label, Title
 from workitems.user.schemas import UserRef
 
 #: A user id, an email, or the name as heard ("Priya", "the designer").
-AssigneeInput = (
-    Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-)
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+AssigneeInput = Id | Annotated[str, StringConstraints(min_length=1, max_length=200), STRIP_NONBLANK]
+Reason = Annotated[str, StringConstraints(max_length=20_000), STRIP]
 
 
 class Evidence(BaseModel):
@@ -114,7 +112,7 @@ class BulkResult(BaseModel):
 
 
 class DuplicateIn(_Input):
-    task_id: Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(
+    task_id: Id | Annotated[str, StringConstraints(min_length=1), STRIP_NONBLANK] = Field(
         description="The existing task: id or key (WI-42)."
     )
     reason: Reason | None = None

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from workitems.bounds import Day, Id
+from workitems.bounds import STRIP_NONBLANK, Day, Id
 from workitems.clock import utc_today
 from workitems.task.enums import (
     BulkAction,
@@ -22,12 +22,12 @@ from workitems.task.models import Comment, Task, TaskEvent
 from workitems.task.repository import PersonRef, TaskRow
 from workitems.user.schemas import UserRef
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500), STRIP_NONBLANK]
 Description = Annotated[str, StringConstraints(max_length=20_000)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=64), STRIP_NONBLANK]
 Note = Annotated[str, StringConstraints(max_length=20_000)]
 #: A user id, an email, or ``me``.
-AssigneeRef = Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+AssigneeRef = Id | Annotated[str, StringConstraints(min_length=1), STRIP_NONBLANK]
 
 MAX_LABELS = 20
 
@@ -92,7 +92,7 @@ class AssignIn(_Input):
 
 class TaskBulkIn(_Input):
     action: BulkAction = Field(description="The one change applied to every task listed.")
-    ids: list[Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+    ids: list[Id | Annotated[str, StringConstraints(min_length=1), STRIP_NONBLANK]] = Field(
         min_length=1, max_length=500, description="Task ids or keys."
     )
     assignee: AssigneeRef | None = Field(
@@ -122,7 +122,7 @@ class TaskBulkResult(BaseModel):
 
 
 class CommentIn(_Input):
-    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=20_000), STRIP_NONBLANK]
 
 
 class TaskOut(BaseModel):
@@ -278,7 +278,7 @@ class StaleReport(BaseModel):
 
 class SweepIn(_Input):
     action: SweepAction
-    ids: list[Id | Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+    ids: list[Id | Annotated[str, StringConstraints(min_length=1), STRIP_NONBLANK]] = Field(
         min_length=1, max_length=500, description="Task ids or keys."
     )
     note: Note | None = Field(

@@ -3,11 +3,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from workitems.bounds import Day
+from workitems.bounds import STRIP_NONBLANK, Day
 from workitems.transcript.formats import TranscriptFormat
 from workitems.transcript.models import Transcript
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200), STRIP_NONBLANK]
 
 
 class Participant(BaseModel):
@@ -22,7 +22,7 @@ class Participant(BaseModel):
 class TranscriptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500), STRIP_NONBLANK]
     content: str = Field(description="The transcript text in any supported format.")
     format: TranscriptFormat = TranscriptFormat.auto
     meeting_date: Day | None = Field(

@@ -5,13 +5,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from workitems.bounds import Flag
+from workitems.bounds import STRIP, STRIP_NONBLANK, Flag
 from workitems.search.service import SearchSort
 from workitems.user.schemas import UserRef
 from workitems.view.models import SavedView
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Query = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), STRIP_NONBLANK]
+Query = Annotated[str, StringConstraints(max_length=1000), STRIP]
 
 
 class ViewCreate(BaseModel):
