@@ -138,3 +138,14 @@ class TestRead:
         ).json()
         assert [t["id"] for t in rest["items"]] == [ids[0]]
         assert "utterances" not in first["items"][0] or first["items"][0]["utterances"] is None
+
+
+def test_a_json_body_that_is_neither_upload_nor_transcript_is_422(client: TestClient) -> None:
+    for body in ("null", "42", '"text"', '{"title": "x"}'):
+        response = client.post(
+            "/api/tasks/transcripts?title=Standup",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 422, body
+        assert response.json()["errors"][0]["field"] == "body"

@@ -37,7 +37,21 @@ _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": TranscriptIn.model_json_schema()},
+            # JSON is either the upload object or a JSON transcript file itself (segments,
+            # bare or under "segments") with the upload's fields as query parameters.
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        TranscriptIn.model_json_schema(),
+                        {"type": "array", "description": "A JSON transcript's segments."},
+                        {
+                            "type": "object",
+                            "required": ["segments"],
+                            "description": "A JSON transcript as Whisper writes it.",
+                        },
+                    ]
+                }
+            },
             # A raw file is whatever text it holds: any body is a candidate transcript, so
             # its schema constrains nothing (the parser answers 422 for what it cannot read).
             "text/plain": {"schema": _RAW_FILE},
@@ -112,6 +126,12 @@ def _intake(
                 first = error.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
                 raise ValidationError(f"{where}: {first['msg']}", field=where) from None
+        if not (isinstance(parsed, list) or (isinstance(parsed, dict) and "segments" in parsed)):
+            raise ValidationError(
+                "A JSON body is the upload object ({title, content, ...}) or a JSON transcript "
+                "(an array of segments, or an object with segments).",
+                field="body",
+            )
         fmt = TranscriptFormat.json if fmt == TranscriptFormat.auto else fmt
     return TranscriptIn(
         title=title or "Untitled transcript", content=text, format=fmt, meeting_date=meeting_date
