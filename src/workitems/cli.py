@@ -7,7 +7,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -47,7 +46,6 @@ from workitems.task import cleanup as task_cleanup
 from workitems.transcript import analysis
 from workitems.transcript import service as transcripts
 from workitems.transcript.formats import TranscriptFormat
-from workitems.transcript.participants import parse_participants
 from workitems.transcript.schemas import TranscriptIn
 from workitems.user import service as users
 from workitems.user.models import User, UserRole
@@ -284,36 +282,13 @@ def import_candidates(
 app.command("extract")(extract_command.extract)
 
 
-def _participants(path: Path) -> list[dict[str, Any]]:
-    """A participants file: JSON, or the web's lines (``Name (role) <email> | alias``)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{path} is not UTF-8 text.", field="participants") from None
-    return parse_participants(text, source=str(path))
-
-
 @transcripts_app.command("add")
 def transcripts_add(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: extract_command.TranscriptFile,
     title: Annotated[str | None, typer.Option("--title", help="Defaults to the file name.")] = None,
-    fmt: Annotated[
-        TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
-    ] = TranscriptFormat.auto,
-    meeting_date: Annotated[
-        datetime | None,
-        typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
-    ] = None,
-    participants: Annotated[
-        Path | None,
-        typer.Option(
-            "--participants",
-            exists=True,
-            dir_okay=False,
-            help="JSON list of {name, role?, email?, aliases?}, or lines of "
-            "'Name (role) <email> | alias, alias'.",
-        ),
-    ] = None,
+    fmt: extract_command.FormatOption = TranscriptFormat.auto,
+    meeting_date: extract_command.MeetingDateOption = None,
+    participants: extract_command.ParticipantsOption = None,
     analyze: Annotated[
         bool, typer.Option("--analyze", help="Also stage its action items for review.")
     ] = False,
@@ -330,7 +305,7 @@ def transcripts_add(
     """
     settings = _settings()
     try:
-        people = _participants(participants) if participants else []
+        people = extract_command.read_participants(participants) if participants else []
         content = file.read_text(encoding="utf-8-sig")
         data = _transcript_in(
             title=title or file.stem,

@@ -9,7 +9,7 @@ command, so ``workitems --help`` lists it with the others.
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,26 +23,32 @@ from workitems.transcript.extract import (
 from workitems.transcript.formats import TranscriptFormat, parse_transcript
 from workitems.transcript.participants import parse_participants
 
+#: The options a transcript file takes, shared with ``workitems transcripts add``.
+TranscriptFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+FormatOption = Annotated[
+    TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
+]
+MeetingDateOption = Annotated[
+    datetime | None,
+    typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
+]
+ParticipantsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--participants",
+        exists=True,
+        dir_okay=False,
+        help="JSON list of {name, role?, email?, aliases?}, or lines of "
+        "'Name (role) <email> | alias, alias'.",
+    ),
+]
+
 
 def extract(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    fmt: Annotated[
-        TranscriptFormat, typer.Option("--format", help="auto, text, vtt, srt or json.")
-    ] = TranscriptFormat.auto,
-    meeting_date: Annotated[
-        datetime | None,
-        typer.Option("--meeting-date", formats=["%Y-%m-%d"], help="Resolve due dates from it."),
-    ] = None,
-    participants: Annotated[
-        Path | None,
-        typer.Option(
-            "--participants",
-            exists=True,
-            dir_okay=False,
-            help="JSON list of {name, role?, email?, aliases?}, or lines of "
-            "'Name (role) <email> | alias, alias'.",
-        ),
-    ] = None,
+    file: TranscriptFile,
+    fmt: FormatOption = TranscriptFormat.auto,
+    meeting_date: MeetingDateOption = None,
+    participants: ParticipantsOption = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Add a trace: the cues, flags and features.")
     ] = False,
@@ -72,13 +78,17 @@ def _fail(detail: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _participants(path: Path) -> list[ParticipantInfo]:
+def read_participants(path: Path) -> list[dict[str, Any]]:
     """A participants file: JSON, or the web's lines (``Name (role) <email> | alias``)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(f"{path} is not UTF-8 text.", field="participants") from None
-    return participants_from(parse_participants(text, source=str(path)))
+    return parse_participants(text, source=str(path))
+
+
+def _participants(path: Path) -> list[ParticipantInfo]:
+    return participants_from(read_participants(path))
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
