@@ -33,6 +33,14 @@ class TestDocument:
         transition = _operation(app, "/api/tasks/{ref}/transition", "post")["parameters"]
         assert not any(p["in"] == "header" and p.get("required") for p in transition)
 
+    def test_free_text_list_filters_are_plain_arrays(self, app: FastAPI) -> None:
+        # With an "or null" branch, ?label=false reads as a boolean the API should refuse.
+        [label] = [
+            p for p in _operation(app, "/api/tasks", "get")["parameters"] if p["name"] == "label"
+        ]
+        assert label["schema"]["type"] == "array"
+        assert "anyOf" not in label["schema"]
+
 
 class TestBehaviour:
     def test_missing_if_match_is_428(self, client: TestClient) -> None:

@@ -82,7 +82,9 @@ def list_tasks(
             "repeatable."
         ),
     ] = None,
-    label: Annotated[list[str] | None, Query(description="Every label given must match.")] = None,
+    # A plain array, not "array or null": any text is a label, and a null branch makes the
+    # fuzzer read ?label=false as a boolean the API should have refused.
+    label: Annotated[tuple[str, ...], Query(description="Every label given must match.")] = (),
     due_before: Day | None = None,
     due_after: Day | None = None,
     overdue: bool = False,
@@ -101,7 +103,7 @@ def list_tasks(
         priorities=_enum_list(priority, Priority, "priority") or (),
         assignee_ids=assignee_ids,
         unassigned=unassigned,
-        labels=label or (),
+        labels=label,
         due_before=due_before,
         due_after=due_after,
         overdue_on=today if overdue else None,
