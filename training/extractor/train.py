@@ -54,10 +54,17 @@ from workitems.transcript.owners import Roster, build_roster  # noqa: E402
 MEETINGS = ROOT / "training" / "extractor" / "meetings"
 DEFAULT_EVALSET = ROOT.parent / "shared" / "evalset"
 WEIGHTS = ROOT / "src" / "workitems" / "transcript" / "extract" / "weights.json"
+#: Stage-5 modules: they fill an item's slots after scoring and linking, so the weights
+#: do not depend on them (a title change needs no refit).
+AFTER_SCORING = frozenset({"slots.py", "title.py"})
 #: Source files whose behaviour the weights depend on.
 CODE = [
     ROOT / "training" / "extractor" / "train.py",
-    *sorted((ROOT / "src" / "workitems" / "transcript" / "extract").glob("*.py")),
+    *sorted(
+        path
+        for path in (ROOT / "src" / "workitems" / "transcript" / "extract").glob("*.py")
+        if path.name not in AFTER_SCORING
+    ),
     ROOT / "src" / "workitems" / "transcript" / "formats.py",
     ROOT / "src" / "workitems" / "transcript" / "dates.py",
     ROOT / "src" / "workitems" / "transcript" / "owners.py",

@@ -1,4 +1,4 @@
-"""Stage 5: owner, due date and title of an item."""
+"""Stage 5: owner and due date of an item (titles: test_title.py)."""
 
 from datetime import date
 
@@ -59,33 +59,3 @@ def test_due_from_the_evidence(phrase: str, due: date | None) -> None:
 def test_the_due_date_may_come_from_the_acceptance() -> None:
     item = only(extract("Alice: Can you update the roadmap?", "Bob: Sure, by Thursday."))
     assert item.due == date(2025, 3, 6)
-
-
-@pytest.mark.parametrize(
-    ("lines", "title"),
-    [
-        (("Bob: I'll send the Q3 deck to finance by Friday.",), "Send the Q3 deck to finance"),
-        (("Alice: Who can own the vendor call?", "Sam: I'll do it."), "Own the vendor call"),
-        (
-            (
-                "Alice: Could you review the pricing page?",
-                "Bob: Sure, I'll take a look at it today.",
-            ),
-            "Review the pricing page",
-        ),
-        (
-            (
-                "Alice: The security questionnaire from Acme arrived.",
-                "Sam: I'll fill it out tomorrow.",
-            ),
-            "Fill the security questionnaire from Acme",
-        ),
-    ],
-)
-def test_title(lines: tuple[str, ...], title: str) -> None:
-    assert only(extract(*lines)).title == title
-
-
-def test_a_title_without_any_object_is_flagged_vague() -> None:
-    item = only(extract("Sam: I'll get that done by Friday."))
-    assert "title_vague" in item.warnings

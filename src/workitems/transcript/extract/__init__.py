@@ -7,7 +7,7 @@ deterministic).
    ``weights.json``, pure-Python inference);
 4. :mod:`.linking`: seeds linked into items (request and acceptance, question and answer,
    restatement and recap; a refusal cancels);
-5. :mod:`.slots`: owner, due date and title;
+5. :mod:`.slots`: owner, due date and title (:mod:`.title`);
 6. here: the output, with the probability as ``confidence``, every linked utterance as
    evidence, and on request a ``trace`` of what decided it.
 """
