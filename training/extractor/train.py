@@ -56,7 +56,7 @@ DEFAULT_EVALSET = ROOT.parent / "shared" / "evalset"
 WEIGHTS = ROOT / "src" / "workitems" / "transcript" / "extract" / "weights.json"
 #: Stage-5 modules: they fill an item's slots after scoring and linking, so the weights
 #: do not depend on them (a title change needs no refit).
-AFTER_SCORING = frozenset({"slots.py", "title.py"})
+AFTER_SCORING = frozenset({"slots.py", "title.py", "reference.py"})
 #: Source files whose behaviour the weights depend on.
 CODE = [
     ROOT / "training" / "extractor" / "train.py",

@@ -6,10 +6,12 @@ designer is going to", "let's have Tom"); the person addressed by name; for an u
 "you", the next other speaker (a guess, listed with the others nearby as candidates). A
 group ("we should", "someone from legal") has no owner; "someone" gets a warning.
 
-**Due date**: the first deadline phrase in the item's evidence, the clause the title comes
-from first, resolved against the meeting date (:mod:`workitems.transcript.dates`).
+**Due date**: the first deadline phrase in the item's evidence, the clause that names the
+work by its own words first (:func:`.title.title_seed`), resolved against the meeting date
+(:mod:`workitems.transcript.dates`).
 
-**Title**: :mod:`.title`; without an object the item carries ``title_vague``.
+**Title**: :mod:`.title` (references resolved by :mod:`.reference`); without an object
+the item carries ``title_vague``.
 """
 
 from collections.abc import Sequence
@@ -39,12 +41,12 @@ class Slots:
 def fill(item: Item, turns: Sequence[Turn], roster: Roster, meeting_date: date | None) -> Slots:
     owner, owner_user, candidates, owner_warnings = _owner(item, turns, roster)
     seed = title_seed(item)
-    title, vague = make_title(seed, item, turns)
+    title = make_title(item, turns)
     due, phrase = _due(seed, item, turns, meeting_date)
     warnings = list(owner_warnings)
-    if vague:
+    if title.vague:
         warnings.append("title_vague")
-    return Slots(owner, owner_user, candidates, due, phrase, title, warnings, seed)
+    return Slots(owner, owner_user, candidates, due, phrase, title.text, warnings, title.seed)
 
 
 # --------------------------------------------------------------------------- owner

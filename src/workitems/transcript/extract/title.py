@@ -1,78 +1,314 @@
-"""An item's title: the verb phrase of its most specific evidence clause.
+"""An item's title: the verb phrase of its most specific evidence clause, naming the work.
 
-From the clause's verb to the end of its object, the deadline, hedges and trailing
-function words dropped; "it", "that", "this", "them" are replaced by what they refer to,
-found in the linked request or question, or in the turns just before; "me" and "you" by
-the people they name. ``make_title`` says when no object was found (``title_vague``).
+1. **Which clause.** Every seed of the item offers a title; the one kept has a concrete
+   object of its own (not "it", "something", a person only, or a light verb such as
+   "handle", "take care of", "get that done" whose real object is elsewhere), then the
+   most content words once its references are resolved, then the most probable.
+2. **Its span.** From the verb to the end of its object: the title stops where a
+   deadline, a reason, a condition or (in ASR text without punctuation) a new sentence
+   starts ("once it's drafted", "next week", "you're the computer person"); fillers and
+   hedges ("just", "maybe", "like") are dropped; "check whether ..." keeps its clause.
+3. **Its references** (:mod:`.reference`): "it", "that", "this", "them" and "one" become
+   what they stand for, found in the linked request or question or in the turns before;
+   "him"/"her" the person; a shortened definite description its fuller mention ("the
+   estimate" -> "the conference cost estimate"); "me" and "you" the people they name.
+4. **Vague**: when no object is found the title still names the verb and what was said
+   ("Follow up: ..."), never a bare verb, and ``make_title`` says so (``title_vague``).
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from workitems.transcript.extract.cues import Cue
 from workitems.transcript.extract.lexicon import (
     DETERMINERS,
+    HEDGES,
     ING_E,
     LIGHT_NOUNS,
     NP_STOP,
-    PRONOUN_OBJECTS,
+    RELATIONAL,
     STOP,
     VAGUE_OBJECTS,
-    VERB_FORMS,
     VERBS,
     wordset,
 )
 from workitems.transcript.extract.linking import Item, Seed, relational
-from workitems.transcript.extract.normalize import Turn
+from workitems.transcript.extract.normalize import Clause, Turn
+from workitems.transcript.extract.reference import (
+    SUBJECT_CONTRACTIONS,
+    Discourse,
+    Phrase,
+    noun_phrase,
+    salient_noun_phrase,
+)
+
+__all__ = ["Title", "make_title", "noun_phrase", "salient_noun_phrase", "title_seed"]
 
 _OPEN = frozenset({"deictic", "vague", "no_object", "no_verb"})
-#: A title ends before these: a deadline or a reason follows, or (in ASR text without
-#: punctuation) a new sentence starts with a subject pronoun.
-_TITLE_CUT = wordset(
-    "he she they we i "
-    "by before until till because so if when unless while since but or then as asap today "
-    "tomorrow tonight eod"
+#: A title ends before these: a deadline, a reason or a condition follows, or (in ASR text
+#: without punctuation) a new sentence starts with a subject pronoun.
+_TITLE_CUT = (
+    wordset(
+        "he she they we i "
+        "by before until till because so if when unless while since but or then as asap eod eow "
+        "cob once whereas although though otherwise whenever"
+    )
+    | SUBJECT_CONTRACTIONS
 )
+#: Words taken from the clause, and words in the title once references are resolved.
 _TITLE_MAX = 12
+_TITLE_WORDS = 16
+_VAGUE_TITLE = "Follow up on the discussion"
+#: Verbs whose work is named by what follows them elsewhere: "handle it", "take care of
+#: that", "get that done", "do the needful", "own that", "knock it out".
+LIGHT = wordset("handle do take deal sort own knock tackle cover action manage")
+#: Verbs that take a clause: "check whether the vaccine arrived" keeps its clause.
+_CLAUSE_VERBS = wordset("check see find ask confirm verify figure make double-check know")
+_COMPLEMENTIZERS = wordset("whether if that what how when why where who which")
+_SUBJECTS = frozenset(["he", "she", "they", "we", "i"])
+_DEADLINE_LEADS = frozenset(["by", "before", "until", "till", "due"])
+_RESULTATIVE = frozenset(
+    ["done", "ready", "sorted", "fixed", "finished", "over", "out", "off", "across"]
+)
+#: Words said on the way that a title does without.
+_FILLERS = (
+    wordset(
+        "just really actually basically quickly definitely certainly probably maybe perhaps "
+        "kindly please also personally hopefully possibly literally obviously honestly "
+        "anyway"
+    )
+    | HEDGES
+) - {"try", "trying", "guess", "suppose", "eventually"}
+_TIME_UNITS = wordset(
+    "week weeks month months morning afternoon evening weekend quarter year day days time "
+    "thing monday tuesday wednesday thursday friday saturday sunday"
+)
+_PRONOUNS = frozenset(["it", "them", "those", "these", "that", "this", "him", "her", "one"])
+_PEOPLE_WORDS = frozenset(["him", "her", "them"])
+#: Particles of phrasal verbs, kept with the verb when the object moves ("knock out").
+_PARTICLES = wordset("out up off down back over through")
+_NOT_CONTENT = STOP | NP_STOP | VAGUE_OBJECTS
+_REFLEXIVE = frozenset(["myself", "yourself", "ourselves", "themselves"])
+#: Verbs whose object is a person ("chase him", "call her", "send them the listing").
+_PERSON_VERBS = wordset(
+    "call ring phone email e-mail text ping chase remind ask tell invite contact thank meet "
+    "brief nudge message write loop cc introduce reach pay"
+)
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    #: No object was found: the item carries ``title_vague``.
+    vague: bool
+    #: The seed whose clause the title was made from.
+    seed: Seed | None
 
 
 def title_seed(item: Item) -> Seed | None:
-    usable = [
+    """The seed whose clause names the work by its own words (the due date is read there
+    first)."""
+    usable = _usable(item)
+    if not usable:
+        return None
+    return max(usable, key=_static_rank)
+
+
+def _usable(item: Item) -> list[Seed]:
+    return [
         s
         for s in item.seeds
         if s.cue.verb_at >= 0 and not s.cue.flags & {"negated", "stative", "receive"}
     ] or [s for s in item.seeds if s.cue.verb_at >= 0 and "negated" not in s.cue.flags]
-    if not usable:
-        return None
 
-    def rank(seed: Seed) -> tuple[int, int, int, int, float]:
+
+def _static_rank(seed: Seed) -> tuple[int, int, int, int, float]:
+    cue = seed.cue
+    specific = not (cue.flags & (_OPEN | {"light", "meeting", "person_object"}))
+    verb = cue.verb in VERBS and cue.verb not in ("have", "do", "get", "take")
+    content = len([w for w in cue.predicate()[1:] if w not in STOP and w not in NP_STOP])
+    return (
+        int(specific),
+        int(relational(cue) is not None),
+        int(verb),
+        min(content, 4),
+        seed.probability,
+    )
+
+
+def _specific(cue: Cue) -> bool:
+    """The clause names the work itself: a concrete object, a verb that is not light."""
+    return not (cue.flags & (_OPEN | {"light", "meeting", "person_object"})) and not _light(cue)
+
+
+def _verbal(title: str) -> bool:
+    """The title starts with a verb (not "Your team help ...")."""
+    first = title.split()[0].lower() if title.split() else ""
+    return first not in STOP or first in VERBS
+
+
+def _light(cue: Cue) -> bool:
+    """A verb that does not name the work: "handle", "take care of", "take a look at",
+    and "get that done" (a result with a pronoun for the object)."""
+    return (
+        cue.verb in LIGHT
+        or "light" in cue.flags
+        or (_resultative(cue) and bool(cue.flags & {"deictic", "vague"}))
+    )
+
+
+def _resultative(cue: Cue) -> bool:
+    """ "get the contract signed", "have the mockups ready": the light verb's result names
+    the work, and its object is concrete."""
+    words = cue.predicate()
+    return cue.verb in ("get", "have") and any(w in _RESULTATIVE for w in words[2:8])
+
+
+def make_title(item: Item, turns: Sequence[Turn]) -> Title:
+    """The title from the item's most specific clause: each usable seed offers one; kept
+    is the one from a clause that names the work itself, then the one that is not vague,
+    then the one with the most content words, then the most probable."""
+    best: tuple[tuple[int, int, int, int, int, int, float], Title] | None = None
+    for seed in _usable(item):
+        text, vague, score = _build(seed, item, turns)
         cue = seed.cue
-        specific = not (cue.flags & (_OPEN | {"light", "meeting", "person_object"}))
-        verb = cue.verb in VERBS and cue.verb not in ("have", "do", "get", "take")
-        content = len([w for w in cue.predicate()[1:] if w not in STOP and w not in NP_STOP])
-        return (
-            int(specific),
+        rank = (
+            int(_verbal(text)),
+            int(_specific(cue)),
+            int(not vague),
+            int(not _light(cue)),
+            min(score, 4),
             int(relational(cue) is not None),
-            int(verb),
-            min(content, 4),
             seed.probability,
         )
+        if best is None or rank > best[0]:
+            best = (rank, Title(text, vague, seed))
+    return best[1] if best is not None else Title(_VAGUE_TITLE, True, None)
 
-    return max(usable, key=rank)
 
-
-def make_title(seed: Seed | None, item: Item, turns: Sequence[Turn]) -> tuple[str, bool]:
-    if seed is None:
-        return "Follow up on the discussion", True
+def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, int]:
+    """(title, vague, how many content words name the work)."""
     cue = seed.cue
+    words, cased = _span(cue)
+    if not words:
+        return _VAGUE_TITLE, True, 0
+    verb = _base_form(cased[0])
+    body = list(cased[1:_TITLE_MAX])
+    anchor = min((s.cue.clause for s in item.seeds), key=lambda c: (c.turn, c.index))
+    if anchor.turn < cue.turn - Discourse.WINDOW:
+        anchor = cue.clause
+    discourse = Discourse(turns, _linked(cue, item), anchor.turn, anchor.index)
+    body, resolved = _resolve(body, verb, discourse)
+    low = [w.lower() for w in body]
+    content = [w for w in low if w not in _NOT_CONTENT and w not in _RESULTATIVE]
+    vague = False
+    if not content:
+        phrase = discourse.antecedent("it")
+        if phrase is not None:
+            kept = [w for w in body if w.lower() not in VAGUE_OBJECTS]
+            while kept and kept[-1].lower() in DETERMINERS:
+                kept.pop()  # "do the needful" -> "do" + the thing
+            body = [*kept, *_np(phrase)]
+        else:
+            vague = True
+    body = _expand(body, discourse)
+    preposition = relational(cue)
+    if preposition and not vague and not _has_complement(body):
+        complement = _previous_object(cue, turns, discourse)
+        if complement and not {w.lower() for w in complement} & {w.lower() for w in body}:
+            body = [*body, preposition, *complement]
+    body = _dedupe(_people(body, cue, turns))[: _TITLE_WORDS - 1]
+    title = " ".join([verb, *body]).strip()
+    if vague and not body:
+        clause = " ".join(cue.clause.cased[: _TITLE_MAX + 2])
+        title = f"Follow up: {clause}" if clause else _VAGUE_TITLE
+        return title, True, 0
+    score = len([w for w in body if w.lower() not in _NOT_CONTENT | _PEOPLE_WORDS | LIGHT_NOUNS])
+    if verb in LIGHT and not resolved:
+        score = min(score, 1)
+    return title[0].upper() + title[1:], vague, score
+
+
+def _linked(cue: Cue, item: Item) -> list[Clause]:
+    """The item's clauses in other turns (the request, the question, the recap), the most
+    probable first: where the work is usually named."""
+    return [
+        s.cue.clause
+        for s in sorted(item.seeds, key=lambda s: -s.probability)
+        if s.cue.turn != cue.turn and not s.cue.flags & _OPEN
+    ]
+
+
+def _has_complement(body: Sequence[str]) -> bool:
+    """The relational noun already says what it is of ("comments about the review")."""
+    low = [w.lower() for w in body]
+    return any(
+        w in RELATIONAL and k + 1 < len(low) and low[k + 1] in ("of", "on", "about", "to", "for")
+        for k, w in enumerate(low)
+    )
+
+
+def _previous_object(cue: Cue, turns: Sequence[Turn], discourse: Discourse) -> list[str]:
+    """What a relational noun is of: the object of the clause just before in the same
+    turn ("go through the audit and share a summary"), else the most salient thing."""
+    clauses = turns[cue.turn].clauses
+    if cue.clause.index > 0:
+        before = clauses[cue.clause.index - 1]
+        at = next((k for k, w in enumerate(before.words) if w in VERBS), -1)
+        if at >= 0:
+            rest = before.words[at + 1 :]
+            pronoun = next((w for w in rest[:3] if w in ("it", "them", "that", "this")), None)
+            if pronoun is not None:
+                phrase = discourse.antecedent(pronoun)
+                if phrase is not None:
+                    return _np(phrase)
+            found = noun_phrase(rest, before.cased[at + 1 :])
+            if found:
+                return [w.lower() if w.lower() in DETERMINERS else w for w in found]
+    noun = relational(cue)
+    phrase = discourse.antecedent("it", exclude=frozenset(RELATIONAL))
+    return _np(phrase) if phrase is not None and noun else []
+
+
+def _span(cue: Cue) -> tuple[list[str], list[str]]:
+    """The words of the title, from the verb to where the object ends; times said on the
+    way ("on Monday", "next week"), fillers and hedges dropped."""
     words = cue.predicate()
     cased = cue.predicate_cased()
+    # "going to send", "need to send": the verb that names the work comes after.
+    while len(words) > 2 and words[1] == "to" and words[0] in ("going", "need", "have", "want"):
+        words, cased = words[2:], cased[2:]
     end = len(words)
-    for position, word in enumerate(words):
-        if position > 0 and word in _TITLE_CUT:
-            if word in _SUBJECTS and words[position - 1] in _COMPLEMENTIZERS:
-                continue
+    dropped: set[int] = set()
+    embedded = False
+    position = 1
+    while position < len(words):
+        word = words[position]
+        previous = words[position - 1]
+        if word in _COMPLEMENTIZERS and (
+            previous in _CLAUSE_VERBS | {"out", "with"} or _complementizer(words, position)
+        ):
+            embedded = True  # "check whether we have enough vaccine", "tell them that the"
+            position += 1
+            continue
+        if word in ("it", "this", "that") and _finite(words, position + 1):
+            end = position  # "renew it it expires on the 15th"
+            break
+        if word in _SUBJECTS and (embedded or previous in _COMPLEMENTIZERS):
+            position += 1
+            continue
+        length = _time_phrase(words, position)
+        if length:
+            dropped.update(range(position, position + length))
+            position += length
+            continue
+        if word in _TITLE_CUT or _filler_like(words, position):
             end = position
             break
+        if word == "and" and position + 1 < len(words) and words[position + 1] in _AND_CUT:
+            end = position
+            break
+        position += 1
     if cue.due_phrase:
         phrase = cue.due_phrase.lower().split()
         for position in range(1, end):
@@ -81,59 +317,222 @@ def make_title(seed: Seed | None, item: Item, turns: Sequence[Turn]) -> tuple[st
             ):
                 end = position
                 break
-    words, cased = words[:end], cased[:end]
-    while len(words) > 1 and (words[-1] in STOP or words[-1] in NP_STOP):
-        if words[-1] in ("it", "them", "that", "this", "these", "those"):
-            break
+    kept = [
+        (w, c)
+        for k, (w, c) in enumerate(zip(words[:end], cased[:end], strict=True))
+        if k == 0 or (w not in _FILLERS and w not in _REFLEXIVE and k not in dropped)
+    ]
+    words, cased = [w for w, _ in kept], [c for _, c in kept]
+    while len(words) > 1 and (
+        words[-1] in STOP or words[-1] in NP_STOP or words[-1] in DETERMINERS
+    ):
+        if words[-1] in _PRONOUNS or (words[-1] in _PARTICLES and words[-2] in _PRONOUNS):
+            break  # "send it", "fill it out"
         words, cased = words[:-1], cased[:-1]
-    verb = _base_form(cased[0]) if cased else ""
-    body = list(cased[1:_TITLE_MAX])
-    low = list(words[1:_TITLE_MAX])
-    vague = False
-    pronoun = _pronoun_at(low)
-    content = [w for w in low if w not in STOP and w not in NP_STOP and w not in VAGUE_OBJECTS]
-    if pronoun is not None or not content:
-        antecedent = [
-            w.lower() if w.lower() in DETERMINERS else w for w in _antecedent(cue, item, turns)
-        ]
-        if antecedent and pronoun is not None:
-            body = [*body[:pronoun], *antecedent, *body[pronoun + 1 :]]
-        elif antecedent and not content:
-            body = [*[w for w in body if w.lower() not in VAGUE_OBJECTS], *antecedent]
-        else:
-            vague = True
-    preposition = relational(cue)
-    if preposition and not vague:
-        complement = [
-            w.lower() if w.lower() in DETERMINERS else w for w in _antecedent(cue, item, turns)
-        ]
-        if complement:
-            body = [*body, preposition, *complement]
-    body = _people(body, cue, turns)
-    title = " ".join([verb, *body]).strip()
-    if not title:
-        return "Follow up on the discussion", True
-    return title[0].upper() + title[1:], vague
+    return words, cased
 
 
-def _pronoun_at(words: Sequence[str]) -> int | None:
-    """Where "it", "them", or a "that"/"this" that is not a determiner, stands."""
-    for position, word in enumerate(words):
-        if word in ("it", "them", "those", "these"):
-            return position
-        if word in ("that", "this") and (
-            position + 1 == len(words) or words[position + 1] in NP_STOP | STOP | _RESULTATIVE
-        ):
-            return position
+_AND_CUT = wordset("see stuff everything so all then i we you they he she it")
+
+
+def _complementizer(words: Sequence[str], position: int) -> bool:
+    """ "that" opening a clause ("a heads-up that the markup is coming"), not a pronoun."""
+    nxt = words[position + 1] if position + 1 < len(words) else ""
+    return words[position] == "that" and (
+        nxt
+        in (
+            "the",
+            "a",
+            "an",
+            "our",
+            "their",
+            "your",
+            "my",
+            "his",
+            "her",
+            "we",
+            "they",
+            "he",
+            "she",
+            "i",
+            "you",
+            "it",
+            "there",
+            "this",
+        )
+        or nxt in SUBJECT_CONTRACTIONS
+    )
+
+
+def _finite(words: Sequence[str], position: int) -> bool:
+    """A finite verb at ``position``: "is", "was", "expires", "needs"."""
+    if position >= len(words):
+        return False
+    word = words[position]
+    return word in _FINITE or (
+        word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS) and len(word) > 3
+    )
+
+
+_FINITE = wordset("is 's was were will would can could should might must has had does did")
+
+
+def _time_phrase(words: Sequence[str], position: int) -> int:
+    """How many words a time said on the way takes at ``position`` (0: none): "next
+    week", "this afternoon", "first thing", "end of day", "right after this", "the
+    latest", "on Monday", "in two weeks", a bare weekday."""
+    word = words[position]
+    nxt = words[position + 1] if position + 1 < len(words) else ""
+    third = words[position + 2] if position + 2 < len(words) else ""
+    previous = words[position - 1]
+    if word in _WEEKDAYS or word in ("today", "tonight", "tomorrow"):
+        return 1 + (nxt in ("morning", "afternoon", "evening", "night"))
+    if word in ("next", "this", "last") and nxt in _TIME_UNITS and previous not in DETERMINERS:
+        return 2 + (third in _WEEKDAYS)
+    if word == "first" and nxt == "thing":
+        return 2 + (third in ("tomorrow", "monday", "today"))
+    if word == "end" and nxt == "of" and previous not in DETERMINERS:
+        return 3 + (third in ("the", "this", "next"))
+    if word == "right" and nxt in ("after", "away", "now"):
+        return 1 if nxt != "after" else 2 + (third in ("this", "that", "the"))
+    if word in ("latest", "soonest"):
+        return 1
+    if word == "the" and nxt in ("latest", "soonest"):
+        return 2
+    if word in ("on", "in", "within", "for") and nxt in _WEEKDAYS:
+        return 2
+    if word in ("in", "within") and nxt in ("a", "an", "two", "three", "four", "the"):
+        return 3 if third in _TIME_UNITS else 0
+    if word in ("later", "soon") and previous not in DETERMINERS:
+        return 1
+    return 0
+
+
+_WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
+
+
+def _filler_like(words: Sequence[str], position: int) -> bool:
+    """ "like" said as a filler ("the freelancers for election night like two more")."""
+    return (
+        words[position] == "like"
+        and position > 1
+        and words[position - 1]
+        not in ("look", "looks", "would", "feel", "something", "things", "stuff", "just")
+    )
+
+
+def _resolve(body: list[str], verb: str, discourse: Discourse) -> tuple[list[str], bool]:
+    """The pronouns of the title (at most two) replaced by what they stand for: "it",
+    "that", "them", "him"; "both" and "more" keep their word ("both sessions", "more
+    competent cells"). Whether one was."""
+    resolved = 0
+    position = 0
+    while position < len(body) and resolved < 2:
+        low = [w.lower() for w in body]
+        word = low[position]
+        kind = _pronoun_kind(low, position, verb)
+        if kind is None:
+            position += 1
+            continue
+        phrase = discourse.antecedent(kind)
+        rest = body[:position] + body[position + 1 :]
+        if phrase is None or _mentions(rest, phrase):
+            position += 1
+            continue
+        replacement = _np(phrase)
+        if word in ("both", "more", "all"):
+            replacement = [word, *[w for w in replacement if w.lower() not in DETERMINERS]]
+        after = position + 1
+        if position == 0 and after < len(body) and body[after].lower() in _PARTICLES:
+            replacement = [body[after], *replacement]  # "fill it out" -> "fill out the form"
+            after += 1
+        body = [*body[:position], *replacement, *body[after:]]
+        position += len(replacement)
+        resolved += 1
+    return body, resolved > 0
+
+
+def _pronoun_kind(low: Sequence[str], position: int, verb: str) -> str | None:
+    """Which pronoun stands at ``position``, as the antecedent search needs it ("him"
+    for a person, "them" for things), or None."""
+    word = low[position]
+    nxt = low[position + 1] if position + 1 < len(low) else ""
+    previous = low[position - 1] if position > 0 else verb
+    if word in ("that", "this", "those", "these"):
+        if not _standalone(low, position) or _complementizer(low, position):
+            return None
+        return word
+    if word in ("both", "more") and position == 0 and (not nxt or nxt in NP_STOP or nxt in STOP):
+        return "them"
+    if word == "them":
+        if nxt in ("all", "both", "each"):
+            return "them"  # "link them all"
+        if verb in _PERSON_VERBS or previous in ("to", "with", "from") or nxt in DETERMINERS:
+            return "him"  # "send them the listing", "get the files to them": people
+        return "them"
+    if word == "her" and nxt and nxt not in NP_STOP and nxt not in STOP:
+        return None  # "her report": a possessive
+    if word in ("it", "him", "her"):
+        return word
     return None
 
 
-_SUBJECTS = frozenset(["he", "she", "they", "we", "i"])
-_COMPLEMENTIZERS = wordset("whether if that what how when why where who")
-_DEADLINE_LEADS = frozenset(["by", "before", "until", "till", "due"])
-_RESULTATIVE = frozenset(
-    ["done", "ready", "sorted", "fixed", "finished", "over", "out", "off", "across"]
-)
+def _standalone(low: Sequence[str], position: int) -> bool:
+    """ "that" as a pronoun ("send that to Bob"), not a determiner ("that report")."""
+    return position + 1 == len(low) or low[position + 1] in NP_STOP | STOP | _RESULTATIVE
+
+
+def _np(phrase: Phrase) -> list[str]:
+    return [w.lower() if w.lower() in DETERMINERS else w for w in phrase.cased]
+
+
+def _mentions(body: Sequence[str], phrase: Phrase) -> bool:
+    low = {w.lower() for w in body}
+    return phrase.head in low
+
+
+def _expand(body: list[str], discourse: Discourse) -> list[str]:
+    """The first definite description of the title in its fullest earlier form."""
+    low = [w.lower() for w in body]
+    for position, word in enumerate(low):
+        if word not in _EXPANDABLE:
+            continue
+        end = position + 1
+        while end < len(low) and low[end] not in NP_STOP and low[end] not in STOP:
+            end += 1
+        if end - position < 2 or (end < len(low) and low[end] in ("'s",)):
+            continue
+        if word in ("a", "an") and low[end - 1] not in ("one", "ones"):
+            continue
+        fuller = discourse.fuller(body[position:end])
+        if fuller is None:
+            return body
+        has_pp = end < len(low) and low[end] in ("of", "for", "on", "about", "from")
+        if has_pp:
+            fuller = fuller[: len(fuller) - _pp_length(fuller)]
+        if word in ("this", "that", "these", "those"):
+            fuller[0] = "the"
+        return [*body[:position], *fuller, *body[end:]]
+    return body
+
+
+_EXPANDABLE = wordset("the this that these those a an my our your their")
+
+
+def _pp_length(words: Sequence[str]) -> int:
+    for position, word in enumerate(words):
+        if position > 0 and word.lower() in ("of", "for", "on", "about", "from"):
+            return len(words) - position
+    return 0
+
+
+def _dedupe(body: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in body:
+        if out and out[-1].lower() == word.lower() and word.isalpha():
+            continue
+        out.append(word)
+    return out
 
 
 def _people(body: list[str], cue: Cue, turns: Sequence[Turn]) -> list[str]:
@@ -150,9 +549,6 @@ def _people(body: list[str], cue: Cue, turns: Sequence[Turn]) -> list[str]:
     return [mapping.get(w.lower(), w) for w in body if w.lower() not in _REFLEXIVE]
 
 
-_REFLEXIVE = frozenset(["myself", "yourself", "ourselves", "themselves"])
-
-
 def _first_name(label: str) -> str:
     return label.split()[0] if label.split() else label
 
@@ -163,93 +559,6 @@ def _previous_other(turns: Sequence[Turn], position: int) -> str | None:
         if turns[j].speaker and turns[j].speaker != speaker:
             return turns[j].speaker
     return None
-
-
-def _antecedent(cue: Cue, item: Item, turns: Sequence[Turn]) -> list[str]:
-    """What "it"/"that" refers to: the object of another seed of the item (the request
-    or question), else the most salient noun phrase just before: the first (usually the
-    subject) of the nearest earlier clause that has one."""
-    for seed in sorted(item.seeds, key=lambda s: -s.probability):
-        other = seed.cue
-        if other is cue or other.flags & _OPEN or other.verb_at < 0:
-            continue
-        phrase = noun_phrase(
-            other.clause.words[other.verb_at + 1 :], other.clause.cased[other.verb_at + 1 :]
-        )
-        if phrase:
-            return phrase
-    for position in range(cue.turn, max(-1, cue.turn - 4), -1):
-        turn = turns[position]
-        clauses = turn.clauses if position != cue.turn else turn.clauses[: cue.clause.index]
-        for clause in reversed(clauses):
-            phrase = salient_noun_phrase(clause.words, clause.cased)
-            if phrase:
-                return phrase
-    return []
-
-
-_LEAD_IN = frozenset(
-    ["up", "out", "back", "on", "over", "to", "with", "at", "into", "for", "through"]
-)
-_ATTACH = frozenset(["of", "on", "for", "from", "in", "with", "about"])
-
-
-def noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
-    """The first noun phrase with at most one prepositional phrase ("the copy on the
-    welcome screen"): optional determiner, words up to a boundary or a verb form."""
-    start = 0
-    while start < len(words) and (words[start] in _LEAD_IN or words[start] in LIGHT_NOUNS):
-        start += 1
-    if start < len(words) and words[start] in PRONOUN_OBJECTS | VAGUE_OBJECTS:
-        return []
-    head = _chunk(words, start)
-    if head <= start:
-        return []
-    end = head
-    if end + 1 < len(words) and words[end] in _ATTACH and words[end + 1] not in PRONOUN_OBJECTS:
-        tail = _chunk(words, end + 1)
-        if tail > end + 1 and tail - start <= 9:
-            end = tail
-    out = list(cased[start:end])
-    content = [w for w in out if w.lower() not in STOP and w.lower() not in DETERMINERS]
-    return out if content else []
-
-
-def _chunk(words: Sequence[str], start: int) -> int:
-    """The end of a determiner-led run of noun-phrase words from ``start``."""
-    position = start
-    while position < len(words) and position - start < 6:
-        word = words[position]
-        if word in NP_STOP or word in VERB_FORMS or word in _ATTACH:
-            break
-        if position > start and word in DETERMINERS and word not in ("two", "three", "new"):
-            break
-        if position > start and word.endswith("ed") and words[position - 1] not in DETERMINERS:
-            break
-        position += 1
-    return position
-
-
-_COPULAS = frozenset(["is", "are", "was", "were", "'s", "be", "been"])
-_NP_OPENERS = frozenset(
-    ["the", "a", "an", "our", "your", "their", "my", "this", "that", "these", "those"]
-)
-
-
-def salient_noun_phrase(words: Sequence[str], cased: Sequence[str]) -> list[str]:
-    """The noun phrase of a clause that "it" most likely points back to: its subject (a
-    determiner-led phrase at the start), else its first determiner-led phrase that is not
-    what the subject is said to be ("it's a blocker for the release" offers none)."""
-    limit = next((i for i, w in enumerate(words) if w in _COPULAS and i > 0), len(words))
-    for position, word in enumerate(words[:limit]):
-        if word not in _NP_OPENERS:
-            continue
-        if word in ("this", "that") and (position + 1 == len(words) or words[position + 1] in STOP):
-            continue
-        phrase = noun_phrase(words[position:], cased[position:])
-        if len(phrase) > 1:
-            return phrase
-    return []
 
 
 def _base_form(word: str) -> str:
