@@ -15,10 +15,10 @@ from workitems.errors import (
     ValidationError,
 )
 from workitems.task import service
-from workitems.task.enums import EventKind, Priority, TaskStatus
+from workitems.task.enums import EventKind, Priority, TaskSource, TaskStatus
 from workitems.task.models import Task
 from workitems.task.repository import Sort, TaskFilters
-from workitems.task.schemas import TaskCreate, TaskUpdate
+from workitems.task.schemas import TaskCreate, TaskOut, TaskUpdate
 from workitems.user.models import User
 
 
@@ -48,6 +48,58 @@ class TestCreateTask:
         gone.is_active = False
         with pytest.raises(ValidationError, match="deactivated"):
             make_task(session, actor=admin, assignee=gone.id)
+
+
+class TestCreateTaskRow:
+    """The API answers a new task from the values it wrote, never reading it back: the
+    answer must be what a read returns."""
+
+    def test_answer_is_what_a_read_returns(self, session: Session, admin: User) -> None:
+        owner = make_user(session, name="Olu Owner")
+        data = TaskCreate(
+            title="Ship the export",
+            description="for finance",
+            priority=Priority.high,
+            assignee=owner.id,
+            due_date=date(2030, 1, 31),
+            labels=["finance", "q3"],
+        )
+        row = service.create_task_row(session, data, actor_id=admin.id)
+        today = date(2030, 1, 1)
+        written = TaskOut.of_row(row, today=today).model_dump(mode="json")
+        read = TaskOut.of_row(service.get_task_row(session, row.id), today=today)
+        assert written == read.model_dump(mode="json")
+        assert written["created_by"] == {"id": admin.id, "email": admin.email, "name": "Ada Admin"}
+        assert written["assignee"]["name"] == "Olu Owner"
+
+    def test_labels_keep_the_order_given(self, session: Session, admin: User) -> None:
+        data = TaskCreate(title="Ordered", labels=["zeta", "alpha"])
+        assert service.create_task_row(session, data, actor_id=admin.id).labels == [
+            "zeta",
+            "alpha",
+        ]
+
+    def test_many_get_their_own_ids_in_order(self, session: Session, admin: User) -> None:
+        items = [
+            (TaskCreate(title=f"Task {n}", labels=[f"l{n}"]), TaskSource.manual, None)
+            for n in range(5)
+        ]
+        rows = service.create_tasks(session, items, actor_id=admin.id)
+        for n, row in enumerate(rows):
+            read = service.get_task(session, row.id)
+            assert (read.title, read.labels) == (f"Task {n}", [f"l{n}"])
+            [event] = service.list_history(session, row.id)
+            assert event.changes["title"] == {"old": None, "new": f"Task {n}"}
+
+    def test_one_bad_item_writes_nothing(self, session: Session, admin: User) -> None:
+        before = len(service.list_tasks(session, TaskFilters(), limit=200).items)
+        items = [
+            (TaskCreate(title="Fine"), TaskSource.manual, None),
+            (TaskCreate(title="Final", status=TaskStatus.completed), TaskSource.manual, None),
+        ]
+        with pytest.raises(ValidationError):
+            service.create_tasks(session, items, actor_id=admin.id)
+        assert len(service.list_tasks(session, TaskFilters(), limit=200).items) == before
 
 
 class TestGetTask:

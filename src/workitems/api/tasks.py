@@ -52,9 +52,12 @@ def _task_response(task: Task, *, status_code: int = 200) -> Response:
     return json_response(TaskOut.of(task), status_code=status_code, headers=headers)
 
 
-def _row_response(row: TaskRow) -> Response:
+def _row_response(row: TaskRow, *, status_code: int = 200) -> Response:
     out = TaskOut.of_row(row, today=utc_today())
-    return json_response(out, headers={"ETag": format_etag(row.version)})
+    headers = {"ETag": format_etag(row.version)}
+    if status_code == status.HTTP_201_CREATED:
+        headers["Location"] = f"/api/tasks/{row.key}"
+    return json_response(out, status_code=status_code, headers=headers)
 
 
 @router.get(
@@ -127,8 +130,8 @@ def list_tasks(
     "", status_code=status.HTTP_201_CREATED, response_model=TaskOut, summary="Create a task"
 )
 def create_task(data: TaskCreate, session: SessionDep, principal: TasksWrite) -> Response:
-    task = service.create_task(session, data, actor_id=principal.user_id)
-    return _task_response(task, status_code=status.HTTP_201_CREATED)
+    row = service.create_task_row(session, data, actor_id=principal.user_id)
+    return _row_response(row, status_code=status.HTTP_201_CREATED)
 
 
 @router.post(

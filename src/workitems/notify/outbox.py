@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from workitems.clock import utc_now
@@ -22,6 +22,9 @@ from workitems.user.schemas import UserRef
 
 #: ``session.info`` flag: this transaction emitted events (an in-process worker wakes on it).
 EMITTED = "workitems_outbox_emitted"
+#: Built once: a statement's values are part of its cache key, so rows go as parameters.
+_INSERT_EVENTS = insert(Event)
+_INSERT_NOTICES = insert(Notification)
 
 
 def new_event_id() -> str:
@@ -39,51 +42,57 @@ def emit(
     data: dict[str, Any],
     *,
     dedupe_key: str | None = None,
-) -> Event:
-    """Add one event (and its inbox entry, if any) to the session's transaction."""
-    [event] = emit_many(session, [(event_type, data, dedupe_key)])
-    return event
+) -> str:
+    """Add one event (and its inbox entry, if any) to the session's transaction; its id."""
+    [event_id] = emit_many(session, [(event_type, data, dedupe_key)])
+    return event_id
 
 
 def emit_many(
     session: Session, items: Sequence[tuple[EventType, dict[str, Any], str | None]]
-) -> list[Event]:
+) -> list[str]:
+    """Write the events (and inbox entries) with one Core insert per table, in the
+    session's transaction, at once: nothing is left pending in the session, and no ORM
+    object is built for rows nobody reads back here. The events' ids, in order."""
     now = utc_now()
     timestamp = now.isoformat().replace("+00:00", "Z")
-    events: list[Event] = []
-    notices: list[Notification] = []
+    events: list[dict[str, Any]] = []
+    notices: list[dict[str, Any]] = []
     for event_type, data, dedupe_key in items:
         payload = {"type": event_type.value, "timestamp": timestamp, "data": data}
         events.append(
-            Event(
-                id=new_event_id(),
-                type=event_type.value,
-                payload=payload,
-                created_at=now,
-                dedupe_key=dedupe_key,
-            )
+            {
+                "id": new_event_id(),
+                "type": event_type.value,
+                "payload": payload,
+                "created_at": now,
+                "dispatched_at": None,
+                "dedupe_key": dedupe_key,
+            }
         )
         notice = inbox_notice(event_type.value, data)
         if notice is not None:
             notices.append(
-                Notification(
-                    user_id=notice.user_id,
-                    event_type=event_type.value,
-                    title=notice.title[:700],
-                    body=notice.body,
-                    link=notice.link,
-                    created_at=now,
-                )
+                {
+                    "user_id": notice.user_id,
+                    "event_type": event_type.value,
+                    "title": notice.title[:700],
+                    "body": notice.body,
+                    "link": notice.link,
+                    "created_at": now,
+                }
             )
-    session.add_all(events)
-    session.add_all(notices)
-    session.flush()
-    if events:
-        session.info[EMITTED] = True
-    if events and session.get_bind().dialect.name == "postgresql":
+    if not events:
+        return []
+    connection = session.connection()
+    connection.execute(_INSERT_EVENTS, events)
+    if notices:
+        connection.execute(_INSERT_NOTICES, notices)
+    session.info[EMITTED] = True
+    if connection.dialect.name == "postgresql":
         # Wakes listening delivery workers when (and only if) this transaction commits.
-        session.execute(text("SELECT pg_notify('workitems_outbox', '')"))
-    return events
+        connection.execute(text("SELECT pg_notify('workitems_outbox', '')"))
+    return [event["id"] for event in events]
 
 
 def queue_mail(

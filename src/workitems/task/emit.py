@@ -4,10 +4,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from workitems.clock import utc_today
 from workitems.notify import outbox
 from workitems.notify.enums import EventType
-from workitems.notify.models import Event
 from workitems.task.models import Task
+from workitems.task.repository import TaskRow
 from workitems.task.schemas import TaskOut
 
 
@@ -20,6 +21,12 @@ def task_data(
     return data
 
 
+def row_data(row: TaskRow) -> dict[str, Any]:
+    """An event's ``data`` for a task read or written as a plain row (``task_data``'s
+    fields, the actor aside)."""
+    return TaskOut.of_row(row, today=utc_today()).model_dump(mode="json")
+
+
 def emit_task(
     session: Session,
     event_type: EventType,
@@ -28,8 +35,8 @@ def emit_task(
     actor_id: int | None,
     dedupe_key: str | None = None,
     **extra: Any,
-) -> Event:
-    """Write one task event into the caller's transaction."""
+) -> str:
+    """Write one task event into the caller's transaction; its id."""
     return outbox.emit(
         session,
         event_type,

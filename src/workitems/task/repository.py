@@ -26,6 +26,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -231,6 +232,43 @@ def rows_by_id(session: Session, ids: Sequence[int]) -> list[TaskRow]:
     query = _row_select(session.get_bind().dialect.name).where(Task.id.in_(list(ids)))
     found = {row.id: row for row in map(_task_row, session.execute(query))}
     return [found[task_id] for task_id in ids if task_id in found]
+
+
+def person_ref(session: Session, user_id: int) -> PersonRef | None:
+    """A user as responses show them: three columns, not the ORM's whole ``User``."""
+    row = session.execute(
+        select(User.id, User.email, User.display_name).where(User.id == user_id)
+    ).first()
+    return None if row is None else PersonRef(*row)
+
+
+#: The task writes, built once: a statement built per call costs more to build and to
+#: find in the compiled cache (its values are part of the cache key) than to run.
+_INSERT_TASK = insert(Task).returning(Task.id)
+_INSERT_TASKS = insert(Task).returning(Task.id, sort_by_parameter_order=True)
+_INSERT_LABELS = insert(TaskLabel)
+_INSERT_EVENTS = insert(TaskEvent)
+
+
+def insert_tasks(session: Session, values: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Insert task rows (each with the same keys) in the session's transaction, with Core
+    rather than the ORM's unit of work; their ids, in the order given."""
+    connection = session.connection()
+    if len(values) == 1:
+        return [connection.execute(_INSERT_TASK, values[0]).scalar_one()]
+    return list(connection.execute(_INSERT_TASKS, list(values)).scalars())
+
+
+def insert_labels(session: Session, pairs: Sequence[tuple[int, str]]) -> None:
+    if pairs:
+        rows = [{"task_id": task_id, "label": label} for task_id, label in pairs]
+        session.connection().execute(_INSERT_LABELS, rows)
+
+
+def insert_events(session: Session, values: Sequence[Mapping[str, Any]]) -> None:
+    """History rows (each with the same keys), written as given."""
+    if values:
+        session.connection().execute(_INSERT_EVENTS, list(values))
 
 
 def parse_ref(ref: str | int) -> int | None:
