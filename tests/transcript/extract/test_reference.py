@@ -110,6 +110,16 @@ def test_clause_phrases(text: str, phrases: list[tuple[str, str, bool]]) -> None
             "it",
             "the signed lease",
         ),
+        # A pronoun said on the way is one more mention of its referent.
+        (
+            (
+                "Alice: Did the tenancy agreement come back?",
+                "Alice: It arrived. The boiler clause has a typo.",
+                "Bob: x",
+            ),
+            "it",
+            "the tenancy agreement",
+        ),
         (("Alice: Thanks everyone.", "Bob: x"), "it", None),
     ],
 )

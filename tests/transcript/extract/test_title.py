@@ -127,6 +127,93 @@ def test_a_pronoun_becomes_what_it_refers_to(lines: tuple[str, ...], title: str)
     assert title_of(*lines) == title
 
 
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # "It arrived" keeps the agreement salient over the clause said after it.
+        (
+            (
+                "Alice: Did the tenancy agreement come back from the agent?",
+                "Bob: It arrived this morning. The boiler clause has a typo.",
+                "Bob: I'll send it over tonight.",
+            ),
+            "Send over the tenancy agreement",
+        ),
+        # A subject is more salient than an object in the same sentence.
+        (
+            (
+                "Alice: The migration script is ready. It drops the old audit table.",
+                "Bob: I'll review it today.",
+            ),
+            "Review the migration script",
+        ),
+    ],
+)
+def test_a_pronoun_said_on_the_way_keeps_its_referent_salient(
+    lines: tuple[str, ...], title: str
+) -> None:
+    assert title_of(*lines) == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # An attribute noun said alone is of the thing just talked about.
+        (
+            (
+                "Alice: The warehouse lease is up for renewal in June.",
+                "Bob: I'll get the cost estimate to you by Friday.",
+            ),
+            "Get the cost estimate for the warehouse lease",
+        ),
+        (
+            (
+                "Alice: The data engineer job ad goes live on Monday.",
+                "Bob: I'll rewrite the description this week.",
+            ),
+            "Rewrite the description of the data engineer job ad",
+        ),
+        # A compound that already says what it is of stays as it is.
+        (
+            (
+                "Alice: The data engineer job ad goes live on Monday.",
+                "Bob: I'll rewrite the salary description this week.",
+            ),
+            "Rewrite the salary description",
+        ),
+        # The noun names the act said before as a verb: its object comes along.
+        (
+            (
+                "Alice: Nobody has stress tested the payment gateway yet.",
+                "Bob: I'll run the stress test tomorrow.",
+            ),
+            "Run the stress test of the payment gateway",
+        ),
+    ],
+)
+def test_a_noun_said_alone_bridges_to_what_it_is_of(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title
+
+
+def test_a_verb_said_without_its_object_takes_the_thing_talked_about() -> None:
+    title = title_of(
+        "Alice: The unsigned supplier invoices are piling up again.",
+        "Bob: I'll escalate to their director today.",
+    )
+    assert title == "Escalate the unsigned supplier invoices to their director"
+
+
+def test_an_unknown_person_is_not_replaced_by_a_thing() -> None:
+    item = only(
+        extract(
+            "Alice: The projector in room four is broken.",
+            "Bob: I'll ring them straight after this.",
+        )
+    )
+    assert item.title == "Ring them"
+    assert "title_vague" in item.warnings
+
+
 def test_a_short_definite_description_gets_its_fuller_mention() -> None:
     title = title_of(
         "Alice: We still owe legal the signed data processing agreement.",
@@ -154,6 +241,11 @@ def test_a_short_definite_description_gets_its_fuller_mention() -> None:
             "Put the rota on the wiki",
         ),
         ("Bob: I'll fix the login page it's broken on mobile", "Fix the login page"),
+        # "it" followed by its verb starts a new clause, adverbs between or not.
+        (
+            "Bob: I'll renew the domain it really can't lapse again",
+            "Renew the domain",
+        ),
     ],
 )
 def test_the_span_ends_with_the_object(line: str, title: str) -> None:
@@ -172,6 +264,15 @@ def test_the_span_ends_with_the_object(line: str, title: str) -> None:
             "Bob: I'll call him tomorrow.",
         ),
         ("Bob: I'll call the insurer on Monday about the water damage claim.",),
+        (
+            "Alice: Did the tenancy agreement come back from the agent?",
+            "Bob: It arrived this morning. The boiler clause has a typo.",
+            "Bob: I'll send it over tonight.",
+        ),
+        (
+            "Alice: Nobody has stress tested the payment gateway yet.",
+            "Bob: I'll run the stress test tomorrow.",
+        ),
     ],
 )
 def test_asr_text_gives_the_same_title(lines: tuple[str, ...]) -> None:

@@ -181,6 +181,12 @@ def _chunk(words: Sequence[str], start: int) -> int:
             break
         if position > start and word.endswith("ed") and words[position - 1] not in DETERMINERS:
             break
+        if (
+            position > start + 1
+            and word in _PLURAL_VERBS
+            and stem(words[position - 1]) != words[position - 1]
+        ):
+            break  # "the cards look nice", "the designers want"
         position += 1
     return position
 
@@ -193,8 +199,10 @@ _CHUNK_STOP = wordset(
     "keeps keep agreed agree sent told gets got does did has have expires happens seems "
     "looks goes comes means takes makes gives runs ends starts begins stays belongs depends "
     "matters arrives leaves breaks fails crashes still already always never usually often "
-    "really actually"
+    "really actually come arrive happen exist yet too either anymore nobody everyone "
+    "anyone somebody someone nothing everybody"
 )
+_PLURAL_VERBS = wordset("look seem come go need want feel sound get keep say think know work")
 #: Heads that count or measure: the thing is in their "of" phrase ("the rest of the
 #: config questions").
 QUANTITY = wordset("rest lot lots bunch couple number most all some part pair set few half")
@@ -384,33 +392,63 @@ class Discourse:
         for clause in linked:
             self.linked_phrases.extend(clause_phrases(clause, _order(clause, turn)))
         self.before: list[Phrase] = []
+        self.clauses: list[Clause] = []
+        self._heads: dict[str, int] = {}
+        for phrase in self.linked_phrases:
+            self._count(phrase)
         for position in range(max(0, turn - self.WINDOW), turn + 1):
             for clause in turns[position].clauses:
                 if position == turn and clause.index >= index:
                     break
-                self.before.extend(clause_phrases(clause, _order(clause, turn)))
-        self._heads: dict[str, int] = {}
-        for phrase in [*self.before, *self.linked_phrases]:
-            key = stem(phrase.head)
-            self._heads[key] = self._heads.get(key, 0) + 1
+                order = _order(clause, turn)
+                self.clauses.append(clause)
+                chained = self._chain(clause, order)
+                for phrase in [*([chained] if chained else []), *clause_phrases(clause, order)]:
+                    self.before.append(phrase)
+                    self._count(phrase)
+
+    def _count(self, phrase: Phrase) -> None:
+        key = stem(phrase.head)
+        self._heads[key] = self._heads.get(key, 0) + 1
+
+    def _chain(self, clause: Clause, order: float) -> Phrase | None:
+        """ "Did the report come back?" / "It came in this morning.": a pronoun said on
+        the way is one more mention of what it stands for, which keeps that salient."""
+        for position, word in enumerate(clause.words[:6]):
+            if word in _CHAIN:
+                found = self._named_one(self._best("it", frozenset(), pool=self.before))
+                if found is None:
+                    return None
+                role = "subject" if position < 2 or word in ("it's", "they're") else "object"
+                return Phrase(found.cased, found.head, clause.turn, order, role, found.person)
+        return None
 
     def antecedent(self, pronoun: str, exclude: frozenset[str] = frozenset()) -> Phrase | None:
         """The most salient phrase ``pronoun`` can stand for, or None (never one whose
         head is in ``exclude``). An antecedent that is itself "the X one" comes back with
         the noun "one" stands for."""
-        best = self._best(pronoun, exclude)
-        if best is not None and best.head in ("one", "ones"):
-            words = self._one(best.cased, before=best.order)
-            if words is None:
-                return None
-            return Phrase(tuple(words), words[-1].lower(), best.turn, best.order, best.role, False)
-        return best
+        return self._named_one(self._best(pronoun, exclude))
 
-    def _best(self, pronoun: str, exclude: frozenset[str]) -> Phrase | None:
+    def _named_one(self, found: Phrase | None) -> Phrase | None:
+        if found is None or found.head not in ("one", "ones"):
+            return found
+        words = self._one(found.cased, before=found.order)
+        if words is None:
+            return None
+        return Phrase(tuple(words), words[-1].lower(), found.turn, found.order, found.role, False)
+
+    def _best(
+        self, pronoun: str, exclude: frozenset[str], pool: Sequence[Phrase] | None = None
+    ) -> Phrase | None:
         person = pronoun in _PERSON_PRONOUNS
         best: tuple[float, Phrase] | None = None
-        for linked, pool in ((True, self.linked_phrases), (False, self.before[::-1])):
-            for phrase in pool:
+        pools = (
+            ((True, self.linked_phrases), (False, self.before[::-1]))
+            if pool is None
+            else ((False, pool[::-1]),)
+        )
+        for linked, phrases in pools:
+            for phrase in phrases:
                 if phrase.person != person and pronoun not in _PLURAL_PRONOUNS:
                     continue
                 if phrase.head in exclude or phrase.head in VAGUE_OBJECTS:
@@ -433,8 +471,8 @@ class Discourse:
 
     def _salience(self, phrase: Phrase, linked: bool) -> float:
         score = -phrase.order * 1.5
-        score += {"subject": 1.5, "object": 1.5, "oblique": 0.0}[phrase.role]
-        score += min(self._heads.get(stem(phrase.head), 1) - 1, 3) * 1.0
+        score += {"subject": 2.0, "object": 1.5, "oblique": 0.0}[phrase.role]
+        score += min(self._heads.get(stem(phrase.head), 1) - 1, 3) * 0.5
         if linked:
             score += 4.0
         if phrase.wanted:
@@ -479,7 +517,7 @@ class Discourse:
             if best is not None and phrase not in self.linked_phrases:
                 break  # the most recent fuller mention said before
         if best is None:
-            return None
+            return self._nominal(words) if _core_end(low) == len(low) else None
         pw = best.words
         core_end = _core_end(pw)
         theirs = [
@@ -499,6 +537,29 @@ class Discourse:
             tail = []
         merged.extend(tail)
         return merged if len(merged) <= 10 else None
+
+    def _nominal(self, words: Sequence[str]) -> list[str] | None:
+        """ "the load test" after "we haven't load tested the checkout flow": the noun
+        names the act said before as a verb, and that verb's object is what it is of."""
+        low = [w.lower() for w in words]
+        head = low[-1]
+        modifiers = [w for w in low[1:-1] if w not in _ADJECTIVES and w not in DETERMINERS]
+        if not modifiers:
+            return None  # only a compound ("load test") is sure to name that act
+        forms = {head + "s", head + "ed", head + "d", head + "ing", head.removesuffix("e") + "ing"}
+        for clause in reversed(self.clauses):
+            cw = clause.words
+            for k in range(1, len(cw) - 1):
+                if cw[k] not in forms or cw[k - 1] != modifiers[-1] or cw[k + 1] not in _NP_OPENERS:
+                    continue
+                thing = noun_phrase(cw[k + 1 :], clause.cased[k + 1 :])
+                if thing and thing[-1].lower() not in _NOT_WORK:
+                    return [
+                        *words,
+                        "of",
+                        *[w.lower() if w.lower() in DETERMINERS else w for w in thing],
+                    ]
+        return None
 
     def _named_by(self, modifiers: Sequence[str]) -> list[str] | None:
         """ "the dead letter thing": the phrase said before that has those words and a
@@ -563,6 +624,7 @@ _ORDINALS = wordset(
 )
 
 
+_CHAIN = wordset("it it's")
 _WANT = wordset("need needs want wants require requires needed wanted like")
 _PLACEHOLDERS = wordset("thing things stuff one ones")
 _POSSESSIVES = frozenset(["my", "your", "our", "their", "his", "her", "its"])

@@ -85,6 +85,12 @@ _TIME_UNITS = wordset(
 )
 _PRONOUNS = frozenset(["it", "them", "those", "these", "that", "this", "him", "her", "one"])
 _PEOPLE_WORDS = frozenset(["him", "her", "them"])
+#: Verbs that need their object: said without it ("I'll escalate to their director"), the
+#: object is what was just talked about.
+_NEEDS_OBJECT = wordset(
+    "send forward escalate share circulate bring give hand pass move add push submit post "
+    "upload print return mail deliver"
+)
 #: Particles of phrasal verbs, kept with the verb when the object moves ("knock out").
 _PARTICLES = wordset("out up off down back over through")
 _NOT_CONTENT = STOP | NP_STOP | VAGUE_OBJECTS
@@ -199,10 +205,20 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
         anchor = cue.clause
     discourse = Discourse(turns, _linked(cue, item), anchor.turn, anchor.index)
     body, resolved = _resolve(body, verb, discourse)
+    if verb in _NEEDS_OBJECT and body and body[0].lower() in ("to", "with", "over", "back"):
+        phrase = discourse.antecedent("it")  # "escalate to their director": escalate what?
+        if phrase is not None and not _mentions(body, phrase):
+            body = [*_np(phrase), *body]
+            resolved = True
     low = [w.lower() for w in body]
     content = [w for w in low if w not in _NOT_CONTENT and w not in _RESULTATIVE]
     vague = False
-    if not content:
+    unresolved_person = any(
+        _pronoun_kind(low, k, verb) == "him" for k in range(len(low)) if low[k] in _PEOPLE_WORDS
+    )
+    if not content and unresolved_person:
+        vague = True  # "ring them": whom is not known, and a thing would be wrong
+    elif not content:
         phrase = discourse.antecedent("it")
         if phrase is not None:
             kept = [w for w in body if w.lower() not in VAGUE_OBJECTS]
@@ -211,7 +227,7 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
             body = [*kept, *_np(phrase)]
         else:
             vague = True
-    body = _expand(body, discourse)
+    body = _bridge(_expand(body, discourse), discourse)
     preposition = relational(cue)
     if preposition and not vague and not _has_complement(body):
         complement = _previous_object(cue, turns, discourse)
@@ -366,14 +382,19 @@ def _complementizer(words: Sequence[str], position: int) -> bool:
 
 def _finite(words: Sequence[str], position: int) -> bool:
     """A finite verb at ``position``: "is", "was", "expires", "needs"."""
+    while position < len(words) and words[position] in _ADVERBS:
+        position += 1
     if position >= len(words):
         return False
     word = words[position]
-    return word in _FINITE or (
-        word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS) and len(word) > 3
+    return (
+        word in _FINITE
+        or word.endswith("n't")
+        or (word.endswith("s") and (word[:-1] in VERBS or word[:-2] in VERBS) and len(word) > 3)
     )
 
 
+_ADVERBS = wordset("really just still also probably definitely already never always only")
 _FINITE = wordset("is 's was were will would can could should might must has had does did")
 
 
@@ -393,6 +414,10 @@ def _time_phrase(words: Sequence[str], position: int) -> int:
         return 2 + (third in ("tomorrow", "monday", "today"))
     if word == "end" and nxt == "of" and previous not in DETERMINERS:
         return 3 + (third in ("the", "this", "next"))
+    if word == "after" and nxt in ("this", "that") and (not third or third in _NOT_CONTENT):
+        return 2  # "straight after this"
+    if word in ("straight", "right") and nxt in ("after", "away"):
+        return 1 if nxt == "away" else 2 + (third in ("this", "that", "the"))
     if word == "right" and nxt in ("after", "away", "now"):
         return 1 if nxt != "after" else 2 + (third in ("this", "that", "the"))
     if word in ("latest", "soonest"):
@@ -516,7 +541,60 @@ def _expand(body: list[str], discourse: Discourse) -> list[str]:
     return body
 
 
-_EXPANDABLE = wordset("the this that these those a an my our your their")
+_EXPANDABLE = wordset(
+    "the this that these those a an my our your their two three four five both all"
+)
+
+
+#: Nouns that name an attribute or a part of something else ("the description" of the job
+#: posting, "the cost estimate" for the conference, "two options" for the lease): said
+#: without their complement, they bridge to the thing just talked about (Clark, 1975).
+_ATTRIBUTES = {
+    **dict.fromkeys(
+        wordset(
+            "description details price prices cost costs wording layout specs "
+            "requirements figures numbers breakdown"
+        ),
+        "of",
+    ),
+    **dict.fromkeys(
+        wordset("estimate estimates quote quotes options option budget agenda plan timeline"),
+        "for",
+    ),
+}
+
+
+def _bridge(body: list[str], discourse: Discourse) -> list[str]:
+    """The first noun of the title that names an attribute, with what it is of when the
+    title does not say: "update the description" -> "update the description of the job
+    posting", when the job posting was just talked about."""
+    low = [w.lower() for w in body]
+    for position, word in enumerate(low):
+        preposition = _ATTRIBUTES.get(word)
+        if preposition is None or position == 0 or low[position - 1] in ("of", "for", "on"):
+            continue
+        nxt = low[position + 1] if position + 1 < len(low) else ""
+        if nxt and nxt not in NP_STOP and nxt not in STOP:
+            continue  # a modifier ("the cost estimate"), not the head
+        if nxt in ("of", "for", "on", "about", "from"):
+            return body
+        start = position
+        while start > 0 and low[start - 1] not in _EXPANDABLE and low[start - 1] not in STOP:
+            start -= 1
+        modifiers = low[start:position]
+        if (
+            start == 0
+            or low[start - 1] not in _EXPANDABLE
+            or any(m not in _ATTRIBUTES and m not in DETERMINERS for m in modifiers)
+        ):
+            return body  # "the listing description" already says what it is of
+        phrase = discourse.antecedent("it", exclude=frozenset(_ATTRIBUTES) | {word})
+        if phrase is None or phrase.order > 2 or phrase.role == "oblique":
+            return body
+        if {w.lower() for w in phrase.cased} - DETERMINERS & set(low):
+            return body
+        return [*body[: position + 1], preposition, *_np(phrase), *body[position + 1 :]]
+    return body
 
 
 def _pp_length(words: Sequence[str]) -> int:
