@@ -39,7 +39,7 @@ ParticipantsOption = Annotated[
         exists=True,
         dir_okay=False,
         help="JSON list of {name, role?, email?, aliases?}, or lines of "
-        "'Name (role) <email> | alias, alias'.",
+        "`Name (role) <email> | alias, alias`.",
     ),
 ]
 
