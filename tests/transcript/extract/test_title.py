@@ -164,7 +164,7 @@ def test_a_pronoun_said_on_the_way_keeps_its_referent_salient(
                 "Alice: The warehouse lease is up for renewal in June.",
                 "Bob: I'll get the cost estimate to you by Friday.",
             ),
-            "Get the cost estimate for the warehouse lease",
+            "Get the cost estimate for the warehouse lease to Alice",
         ),
         (
             (
@@ -192,6 +192,41 @@ def test_a_pronoun_said_on_the_way_keeps_its_referent_salient(
     ],
 )
 def test_a_noun_said_alone_bridges_to_what_it_is_of(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title
+
+
+def test_make_sure_is_the_work() -> None:
+    title = title_of(
+        "Alice: Bob, can you make sure the export job skips archived projects?",
+        "Bob: I can take that.",
+    )
+    assert title == "Make sure the export job skips archived projects"
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # "her back": "her" is the object of a phrasal verb, not a possessive.
+        (
+            (
+                "Alice: The tenant in flat two rang about the leak.",
+                "Bob: I'll call her back this afternoon.",
+            ),
+            "Call back the tenant",
+        ),
+        # "him" is one person, not a body such as the board.
+        (("Alice: The board asked about the budget.", "Bob: I'll call him today."), "Call him"),
+        # "The venue contract, yes.": the phrase ends before the interjection.
+        (
+            (
+                "Alice: The venue contract, yes. It covers the catering too.",
+                "Bob: I'll sign it tomorrow.",
+            ),
+            "Sign the venue contract",
+        ),
+    ],
+)
+def test_people_and_things_agree(lines: tuple[str, ...], title: str) -> None:
     assert title_of(*lines) == title
 
 
@@ -241,6 +276,25 @@ def test_a_short_definite_description_gets_its_fuller_mention() -> None:
             "Put the rota on the wiki",
         ),
         ("Bob: I'll fix the login page it's broken on mobile", "Fix the login page"),
+        # An aside ("maybe ...") and a new imperative in ASR text end the title.
+        (
+            "Bob: I'll write a short welcome guide with a first checklist maybe the laptop one",
+            "Write a short welcome guide with a first checklist",
+        ),
+        (
+            "Bob: yeah i'll call the print shop about the banner order tell them it's urgent",
+            "Call the print shop about the banner order",
+        ),
+        # "for the next two weeks" is a time; an over-long title ends at a phrase boundary.
+        (
+            "Bob: I'll ask Dana whether she can cover the help desk for the next two weeks.",
+            "Ask Dana whether she can cover the help desk",
+        ),
+        (
+            "Bob: I'll book the venue for the spring offsite and the team dinner and the "
+            "speaker travel and the hotel block",
+            "Book the venue for the spring offsite and the team dinner",
+        ),
         # "it" followed by its verb starts a new clause, adverbs between or not.
         (
             "Bob: I'll renew the domain it really can't lapse again",

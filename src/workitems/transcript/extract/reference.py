@@ -78,9 +78,12 @@ PERSON_NOUNS = wordset(
     "member mayor minister officer professor student friend neighbour neighbor sponsor "
     "investor attorney advisor adviser coach trainer therapist pharmacist receptionist "
     "caterer chef planner agency users customers clients patients students parents members "
-    "staff employees residents tenants families volunteers board committee council legal "
-    "finance hr procurement department office firm company bank insurer school vendor "
-    "agency authority regulator"
+    "staff employees residents tenants families volunteers"
+) | (
+    GROUP_NOUNS := wordset(
+        "board committee council legal finance hr procurement department office firm "
+        "company bank insurer school vendor agency authority regulator"
+    )
 )
 _PERSON_PRONOUNS = frozenset(["him", "her"])
 _PLURAL_PRONOUNS = frozenset(["them", "those", "these"])
@@ -200,7 +203,8 @@ _CHUNK_STOP = wordset(
     "looks goes comes means takes makes gives runs ends starts begins stays belongs depends "
     "matters arrives leaves breaks fails crashes still already always never usually often "
     "really actually come arrive happen exist yet too either anymore nobody everyone "
-    "anyone somebody someone nothing everybody"
+    "anyone somebody someone nothing everybody yes yeah yep no okay ok right sure please "
+    "thanks"
 )
 _PLURAL_VERBS = wordset("look seem come go need want feel sound get keep say think know work")
 #: Heads that count or measure: the thing is in their "of" phrase ("the rest of the
@@ -440,7 +444,7 @@ class Discourse:
     def _best(
         self, pronoun: str, exclude: frozenset[str], pool: Sequence[Phrase] | None = None
     ) -> Phrase | None:
-        person = pronoun in _PERSON_PRONOUNS
+        person = pronoun in _PERSON_PRONOUNS or pronoun == "they"
         best: tuple[float, Phrase] | None = None
         pools = (
             ((True, self.linked_phrases), (False, self.before[::-1]))
@@ -459,6 +463,10 @@ class Discourse:
                     continue
                 if not person and phrase.person:
                     continue
+                if pronoun in _PERSON_PRONOUNS and (
+                    phrase.head in GROUP_NOUNS or phrase.words[0] in ("a", "an")
+                ):
+                    continue  # "him" is one known person, not "the board" or "a lawyer"
                 score = self._salience(phrase, linked)
                 plural = phrase.head.endswith("s") and not phrase.head.endswith("ss")
                 if pronoun in _PLURAL_PRONOUNS and not person:

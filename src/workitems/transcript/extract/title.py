@@ -214,7 +214,9 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
     content = [w for w in low if w not in _NOT_CONTENT and w not in _RESULTATIVE]
     vague = False
     unresolved_person = any(
-        _pronoun_kind(low, k, verb) == "him" for k in range(len(low)) if low[k] in _PEOPLE_WORDS
+        _pronoun_kind(low, k, verb) in ("him", "her", "they")
+        for k in range(len(low))
+        if low[k] in _PEOPLE_WORDS
     )
     if not content and unresolved_person:
         vague = True  # "ring them": whom is not known, and a thing would be wrong
@@ -291,6 +293,10 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
     way ("on Monday", "next week"), fillers and hedges dropped."""
     words = cue.predicate()
     cased = cue.predicate_cased()
+    at = cue.verb_at
+    if words and words[0] in STOP and at >= 2 and cue.clause.words[at - 2 : at] == ["make", "sure"]:
+        # "can you make sure the API supports annual plans": the work is making sure.
+        words, cased = cue.clause.words[at - 2 :], cue.clause.cased[at - 2 :]
     # "going to send", "need to send": the verb that names the work comes after.
     while len(words) > 2 and words[1] == "to" and words[0] in ("going", "need", "have", "want"):
         words, cased = words[2:], cased[2:]
@@ -321,6 +327,18 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
         if word in _TITLE_CUT or _filler_like(words, position):
             end = position
             break
+        if position >= 3 and word in ("maybe", "perhaps", "probably", "possibly"):
+            end = position  # "a first project, maybe the churn model": an afterthought
+            break
+        if (
+            position >= 3
+            and word in VERBS
+            and previous not in _NOT_BEFORE_VERB
+            and position + 1 < len(words)
+            and words[position + 1] in _PEOPLE_WORDS | {"me", "us", "you"}
+        ):
+            end = position  # ASR: "call the grocery chain about the order tell them ..."
+            break
         if word == "and" and position + 1 < len(words) and words[position + 1] in _AND_CUT:
             end = position
             break
@@ -339,15 +357,29 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
         if k == 0 or (w not in _FILLERS and w not in _REFLEXIVE and k not in dropped)
     ]
     words, cased = [w for w, _ in kept], [c for _, c in kept]
-    while len(words) > 1 and (
-        words[-1] in STOP or words[-1] in NP_STOP or words[-1] in DETERMINERS
-    ):
-        if words[-1] in _PRONOUNS or (words[-1] in _PARTICLES and words[-2] in _PRONOUNS):
-            break  # "send it", "fill it out"
+    if len(words) > _TITLE_MAX:
+        # Too long to keep whole: end at the last phrase boundary that keeps the object.
+        cut = max(
+            (k for k in range(3, _TITLE_MAX) if words[k] in _BOUNDARIES),
+            default=_TITLE_MAX,
+        )
+        words, cased = words[:cut], cased[:cut]
+    while len(words) > 1 and (words[-1] in STOP or words[-1] in NP_STOP or words[-1] in _ARTICLES):
+        if words[-1] in _PRONOUNS | {"me", "you", "us"} or (
+            words[-1] in _PARTICLES and words[-2] in _PRONOUNS
+        ):
+            break  # "send it", "fill it out", "pair with you"
         words, cased = words[:-1], cased[:-1]
     return words, cased
 
 
+#: Where an over-long title may end, and what may not end it.
+_BOUNDARIES = wordset("to and for with in on so or at from")
+_ARTICLES = wordset("a an the this that these those some any all each every both")
+#: Words after which a verb continues the same clause ("to do", "and return", "can send").
+_NOT_BEFORE_VERB = wordset(
+    "to and or then also can could will would should must i we you they he she let please"
+)
 _AND_CUT = wordset("see stuff everything so all then i we you they he she it")
 
 
@@ -426,6 +458,12 @@ def _time_phrase(words: Sequence[str], position: int) -> int:
         return 2
     if word in ("on", "in", "within", "for") and nxt in _WEEKDAYS:
         return 2
+    if word in ("for", "over", "within", "in", "during") and nxt == "the":
+        end = position + 2  # "for the next two weeks", "over the coming month"
+        while end < len(words) and words[end] in _TIME_COUNTS:
+            end += 1
+        if end < len(words) and end > position + 2 and words[end] in _TIME_UNITS:
+            return end + 1 - position
     if word in ("in", "within") and nxt in ("a", "an", "two", "three", "four", "the"):
         return 3 if third in _TIME_UNITS else 0
     if word in ("later", "soon") and previous not in DETERMINERS:
@@ -433,6 +471,7 @@ def _time_phrase(words: Sequence[str], position: int) -> int:
     return 0
 
 
+_TIME_COUNTS = wordset("next coming following last first two three four five six few couple of")
 _WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
 
 
@@ -478,8 +517,9 @@ def _resolve(body: list[str], verb: str, discourse: Discourse) -> tuple[list[str
 
 
 def _pronoun_kind(low: Sequence[str], position: int, verb: str) -> str | None:
-    """Which pronoun stands at ``position``, as the antecedent search needs it ("him"
-    for a person, "them" for things), or None."""
+    """Which pronoun stands at ``position``, as the antecedent search needs it ("him",
+    "her" for a person, "they" for people or a body of people, "them" for things), or
+    None."""
     word = low[position]
     nxt = low[position + 1] if position + 1 < len(low) else ""
     previous = low[position - 1] if position > 0 else verb
@@ -493,10 +533,10 @@ def _pronoun_kind(low: Sequence[str], position: int, verb: str) -> str | None:
         if nxt in ("all", "both", "each"):
             return "them"  # "link them all"
         if verb in _PERSON_VERBS or previous in ("to", "with", "from") or nxt in DETERMINERS:
-            return "him"  # "send them the listing", "get the files to them": people
+            return "they"  # "send them the listing", "get the files to them": people
         return "them"
-    if word == "her" and nxt and nxt not in NP_STOP and nxt not in STOP:
-        return None  # "her report": a possessive
+    if word == "her" and nxt and nxt not in NP_STOP | STOP | _PARTICLES:
+        return None  # "her report": a possessive, left as said
     if word in ("it", "him", "her"):
         return word
     return None
