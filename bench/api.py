@@ -23,9 +23,13 @@ What it does, in one run:
    >= 0.5, POST p99 <= 100 ms) and per wall second. Then each server's RSS and PSS.
 4. Runs the service's routes again at 64 and 256 connections (``--stall-connections``)
    with a probe sending the route's request one at a time beside the load: a run fails on
-   a non-2xx answer, a socket error or a 500 the server logged, and stalls when a request
-   or a probe takes longer than ``--stall-threshold`` (2 s), times out, or the server does
-   not answer ``/readyz`` promptly afterwards (the FastAPI pool deadlock). A server still
+   a non-2xx answer other than 503, a socket error or a 500 the server logged, and stalls
+   when a request or a probe takes longer than ``--stall-threshold`` (2 s), times out, or
+   the server does not answer ``/readyz`` promptly afterwards (the FastAPI pool deadlock).
+   A 503 is the in-flight bound refusing excess load (``WORKITEMS_MAX_IN_FLIGHT``): it is
+   counted apart as refused, and must come as fast as any answer.
+   At each connection count the bare server's ``/livez`` runs first: the framework's own
+   slowest answer under that load, beside the service's. A server still
    stuck after ``--recover-wait`` is restarted, so later runs measure their own route.
 
 It ends with a one-line summary for a closing note and the exact command. Without ``wrk``
@@ -290,6 +294,8 @@ class LoadResult:
     p99_ms: float = 0.0
     max_ms: float = 0.0
     non_2xx: int = 0
+    #: 503 answers among ``non_2xx``: load the in-flight bound refused (stall check only).
+    refused: int = 0
     connect_errors: int = 0
     read_errors: int = 0
     write_errors: int = 0
@@ -303,6 +309,7 @@ class LoadResult:
     canary_max_ms: float = 0.0
     canary_failures: int = 0
     canary_timeouts: int = 0
+    canary_refused: int = 0
     healthy_after: bool = True
     #: Unhandled exceptions the server logged during the run (and its aftermath), by kind.
     server_errors: dict[str, int] = field(default_factory=dict)
@@ -317,6 +324,13 @@ class LoadResult:
         return self.requests / self.server_cpu_seconds
 
     @property
+    def served_rps(self) -> float:
+        """Answers other than refusals and errors, per second: the work actually done."""
+        if not self.requests:
+            return 0.0
+        return self.rps * (self.requests - self.non_2xx) / self.requests
+
+    @property
     def server_error_count(self) -> int:
         return sum(self.server_errors.values())
 
@@ -328,9 +342,10 @@ class LoadResult:
     @property
     def failures(self) -> int:
         """Failed requests; a 500 is in both the client's and the server's count, so the
-        larger of the two counts them (the server's also has the ones nobody waited for)."""
+        larger of the two counts them (the server's also has the ones nobody waited for).
+        A 503 refusal is no failure: it is the bound doing its job."""
         return (
-            max(self.non_2xx, self.server_error_count)
+            max(self.non_2xx - self.refused, self.server_error_count)
             + self.connect_errors
             + self.read_errors
             + self.write_errors
@@ -369,6 +384,8 @@ def parse_wrk(output: str, result: LoadResult) -> LoadResult:
         result.rps = float(m.group(1))
     if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
         result.non_2xx = int(m.group(1))
+    if m := re.search(r"^Refused 503:\s+(\d+)", output, re.M):
+        result.refused = int(m.group(1))
     if m := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
@@ -401,6 +418,21 @@ def find_wrk(loadgen: str) -> str | None:
 
 def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
+
+
+#: Appended to a stall-check script: wrk counts each thread's 503 answers and prints the
+#: sum, since its own report lumps every non-2xx answer together.
+COUNT_REFUSED_LUA = """
+threads = {}
+function setup(thread) table.insert(threads, thread) end
+refused = 0
+function response(status, headers, body) if status == 503 then refused = refused + 1 end end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
+  io.write(string.format("Refused 503: %d\\n", total))
+end
+"""
 
 
 def lua_script(route: Route, token: str, ids: tuple[int, int]) -> str:
@@ -521,7 +553,8 @@ async def _py_load(spec: PyLoadSpec) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + spec.seconds
     latencies: list[float] = []
-    counts = {"non_2xx": 0, "connect": 0, "read": 0, "write": 0, "timeout": 0, "n": 0}
+    counts = {"non_2xx": 0, "refused": 0, "connect": 0, "read": 0, "write": 0, "timeout": 0}
+    counts["n"] = 0
 
     async def worker(index: int) -> None:
         rng = random.Random(index)
@@ -549,6 +582,7 @@ async def _py_load(spec: PyLoadSpec) -> dict[str, Any]:
                 latencies.append(time.perf_counter() - started)
                 if not 200 <= status < 400:
                     counts["non_2xx"] += 1
+                    counts["refused"] += status == 503
                 continue
             writer.close()
             reader = writer = None
@@ -570,6 +604,7 @@ async def _py_load(spec: PyLoadSpec) -> dict[str, Any]:
         "p99_ms": pct(0.99) if latencies else 0.0,
         "max_ms": latencies[-1] * 1000 if latencies else 0.0,
         "non_2xx": counts["non_2xx"],
+        "refused": counts["refused"],
         "connect_errors": counts["connect"],
         "read_errors": counts["read"],
         "write_errors": counts["write"],
@@ -606,6 +641,7 @@ class Canary(threading.Thread):
         self.latencies_ms: list[float] = []
         self.failures = 0
         self.timeouts = 0
+        self.refused = 0
 
     def run(self) -> None:
         rng = random.Random(7)
@@ -633,7 +669,9 @@ class Canary(threading.Thread):
                 self.stop_event.wait(0.1)
                 continue
             self.latencies_ms.append((time.perf_counter() - started) * 1000)
-            if status != self.route.expect:
+            if status == 503:
+                self.refused += 1
+            elif status != self.route.expect:
                 self.failures += 1
             self.stop_event.wait(0.2)
 
@@ -643,6 +681,7 @@ class Canary(threading.Thread):
         result.canary_requests = len(self.latencies_ms) + self.timeouts + self.failures
         result.canary_max_ms = max(self.latencies_ms, default=0.0)
         result.canary_failures = self.failures
+        result.canary_refused = self.refused
         result.canary_timeouts = self.timeouts + (1 if self.is_alive() else 0)
 
 
@@ -669,15 +708,21 @@ class Driver:
         self.workdir = workdir
         self.pool = pool
         self.raw_log = raw_log
+        #: The bare server's runs in the stall check, beside the service's.
+        self.ceilings: list[LoadResult] = []
 
     @property
     def service(self) -> Server:
         return self.servers["workitems"]
 
-    def script(self, route: Route) -> Path:
-        path = self.workdir / f"{route.name}.lua"
+    def script(self, route: Route, *, count_refused: bool = False) -> Path:
+        """The route's wrk script; ``count_refused`` (the stall check) adds the 503 count,
+        which the throughput runs leave out (a Lua call per answer costs wrk time)."""
+        suffix = "-refused" if count_refused else ""
+        path = self.workdir / f"{route.name}{suffix}.lua"
         if not path.exists():
-            path.write_text(lua_script(route, self.token, self.ids))
+            text = lua_script(route, self.token, self.ids)
+            path.write_text(text + COUNT_REFUSED_LUA if count_refused else text)
         return path
 
     def run(
@@ -700,7 +745,7 @@ class Driver:
                 self.wrk,
                 server.port,
                 route,
-                self.script(route),
+                self.script(route, count_refused=canary),
                 connections=connections,
                 seconds=seconds,
                 timeout=timeout,
@@ -923,6 +968,28 @@ def memory_phase(servers: dict[str, Server]) -> dict[str, Memory]:
 # --------------------------------------------------------------------------- stall check
 
 
+def _stall_row(connections: int, label: str, result: LoadResult, verdict_text: str) -> list[str]:
+    served = result.requests > 0
+    return [
+        str(connections),
+        label,
+        fmt_rps(result.rps),
+        fmt_rps(result.served_rps),
+        fmt_ms(result.p99_ms) if served else "-",
+        fmt_ms(result.max_ms) if served else "-",
+        str(result.refused),
+        str(result.non_2xx - result.refused),
+        str(result.connect_errors + result.read_errors + result.write_errors),
+        str(result.timeouts),
+        str(result.server_error_count),
+        f"{result.canary_requests}",
+        fmt_ms(result.canary_max_ms) if result.canary_max_ms else "-",
+        f"{result.canary_refused}/{result.canary_failures}/{result.canary_timeouts}",
+        cpu_text(result),
+        verdict_text,
+    ]
+
+
 def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
     if not opts.stall_connections:
         return []
@@ -936,6 +1003,20 @@ def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
     rows: list[list[str]] = []
     driver.settle()
     for connections in opts.stall_connections:
+        if "bare" in driver.servers:
+            # The framework's own tail at this many connections on this machine, in the same
+            # run: what the service's slowest answers compare with (never failed or stalled).
+            bare = driver.run(
+                TWIN["livez"],
+                connections=connections,
+                seconds=opts.stall_duration,
+                timeout=opts.stall_timeout,
+            )
+            driver.ceilings.append(bare)
+            over = bare.max_ms > opts.stall_threshold * 1000
+            verdict_text = f"ceiling{' (over the threshold too)' if over else ''}"
+            rows.append(_stall_row(connections, TWIN["livez"].label, bare, verdict_text))
+            print(f"  c={connections:<4} {TWIN['livez'].label:<26} {verdict_text}", flush=True)
         for route in chosen(opts):
             mark = driver.mark()
             result = driver.run(
@@ -968,25 +1049,7 @@ def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
                 bad.append("STALLED")
             if stuck_note is not None:
                 bad.append(stuck_note)
-            served = result.requests > 0
-            rows.append(
-                [
-                    str(connections),
-                    route.label,
-                    fmt_rps(result.rps),
-                    fmt_ms(result.p99_ms) if served else "-",
-                    fmt_ms(result.max_ms) if served else "-",
-                    str(result.non_2xx),
-                    str(result.connect_errors + result.read_errors + result.write_errors),
-                    str(result.timeouts),
-                    str(result.server_error_count),
-                    f"{result.canary_requests}",
-                    fmt_ms(result.canary_max_ms) if result.canary_max_ms else "-",
-                    f"{result.canary_failures}/{result.canary_timeouts}",
-                    cpu_text(result),
-                    "; ".join(bad) or "ok",
-                ]
-            )
+            rows.append(_stall_row(connections, route.label, result, "; ".join(bad) or "ok"))
             print(f"  c={connections:<4} {route.label:<26} {rows[-1][-1]}", flush=True)
     print()
     print_table(
@@ -994,15 +1057,17 @@ def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
             "conns",
             "route",
             "req/s",
+            "2xx/s",
             "p99 ms",
             "max ms",
-            "non-2xx",
+            "503",
+            "other non-2xx",
             "sock err",
             "timeouts",
             "srv 500s",
             "probes",
             "probe max",
-            "probe err/t-o",
+            "probe 503/err/t-o",
             "srv cpu",
             "result",
         ],
@@ -1016,7 +1081,11 @@ def stall_phase(driver: Driver, opts: Options) -> list[LoadResult]:
 
 
 def summary_line(
-    opts: Options, backend: str, main: dict[str, LoadResult], stalls: list[LoadResult]
+    opts: Options,
+    backend: str,
+    main: dict[str, LoadResult],
+    stalls: list[LoadResult],
+    ceilings: Sequence[LoadResult] = (),
 ) -> str:
     parts = []
     for route in chosen(opts):
@@ -1040,14 +1109,23 @@ def summary_line(
     conns = "/".join(map(str, opts.stall_connections))
     stuck = sum(1 for r in stalls if any("stuck" in note for note in r.notes))
     worst = max(max(r.max_ms, r.canary_max_ms) for r in stalls)
+    refused = sum(r.refused + r.canary_refused for r in stalls)
+    answered = sum(r.requests + r.canary_requests for r in stalls)
+    refusals = f", {refused:,} of {answered:,} answers refused with 503"
+    if ceilings:
+        bare = ", ".join(f"{r.connections}: {fmt_ms(r.max_ms)} ms" for r in ceilings)
+        refusals += f"; bare FastAPI's slowest answer at {bare}"
     if failed or stalled:
         tail = (
             f"at {conns} conns: {failed} of {len(stalls)} runs with failed requests "
             f"({sum(r.failures for r in stalls):,} failures), {stalled} with a request over "
             f"{opts.stall_threshold:g} s (worst {fmt_ms(worst)} ms), {stuck} leaving it stuck"
+            f"{refusals}"
         )
     else:
-        tail = f"at {conns} conns: no failed or stalled request (worst {fmt_ms(worst)} ms)"
+        tail = (
+            f"at {conns} conns: no failed or stalled request (worst {fmt_ms(worst)} ms){refusals}"
+        )
     return f"{head}; {tail}."
 
 
@@ -1123,10 +1201,13 @@ def run(opts: Options) -> int:
                 )
                 main = main_phase(driver, opts)
                 memory = memory_phase(servers)
-                for name in ("bare", "core"):
-                    if name in servers:
-                        servers.pop(name).stop()
+                if "core" in servers:
+                    servers.pop("core").stop()
+                # bare stays up: the stall check measures the framework's own tail beside
+                # the service's (an idle server costs the others nothing).
                 stalls = stall_phase(driver, opts)
+                if "bare" in servers:
+                    servers.pop("bare").stop()
             logged: Counter[str] = Counter()
             for each in driver.service_generations:
                 logged += each.errors_since(0)
@@ -1153,7 +1234,7 @@ def run(opts: Options) -> int:
                 exit_code = 2
             print(f"\nload average at the end: {report.load_average()}")
             print("\nsummary:")
-            print(summary_line(opts, backend, main, stalls))
+            print(summary_line(opts, backend, main, stalls, driver.ceilings))
             print(f"command: {report.command()}")
             if opts.json_path is not None:
                 report.write_json(
@@ -1169,6 +1250,7 @@ def run(opts: Options) -> int:
                         },
                         "memory": {k: asdict(v) for k, v in memory.items()},
                         "stall": [asdict(r) for r in stalls],
+                        "stall_ceiling": [asdict(r) for r in driver.ceilings],
                         "goals": {**GOALS, "post_p99_ms": POST_P99_GOAL_MS},
                     },
                 )
