@@ -5,16 +5,26 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from anyio import to_thread
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from workitems.db import is_sqlite, make_engine, writer
-from workitems.http.session import SessionDep, SessionRoute, get_session, new_write_limiter
+from workitems.http.session import (
+    HopDependency,
+    Pending,
+    SessionDep,
+    SessionRoute,
+    finished_in_hop,
+    get_session,
+    new_write_limiter,
+)
 
 
 class Probe:
@@ -146,3 +156,53 @@ class TestEveryRoute:
             and not isinstance(route, SessionRoute)
         ]
         assert plain == [], "routers need route_class=SessionRoute (or WebRoute)"
+
+
+class _ThreadOf(Pending):
+    def _resolve(self) -> int:
+        return threading.get_ident()
+
+
+class _WhereResolved(HopDependency):
+    """Resolves to the thread that resolved it; pending when the route finishes it."""
+
+    async def __call__(self, request: Request) -> int:
+        pending = _ThreadOf()
+        if finished_in_hop(request, self, pending):
+            return pending  # type: ignore[return-value]
+        return int(await to_thread.run_sync(pending.value))
+
+
+class TestHopDependency:
+    @pytest.fixture
+    def client(self) -> Iterator[TestClient]:
+        where = _WhereResolved()
+
+        async def read_on_the_loop(resolved_in: Annotated[int, Depends(where)]) -> int:
+            return resolved_in + 0  # a real int here, never a Pending
+
+        router = APIRouter(route_class=SessionRoute)
+
+        @router.get("/direct")
+        def direct(resolved_in: Annotated[int, Depends(where)]) -> dict[str, int]:
+            return {"resolved_in": resolved_in, "endpoint": threading.get_ident()}
+
+        @router.get("/nested")
+        def nested(
+            seen: Annotated[int, Depends(read_on_the_loop)],
+            resolved_in: Annotated[int, Depends(where)],
+        ) -> dict[str, int]:
+            return {"resolved_in": resolved_in, "seen": seen}
+
+        app = FastAPI()
+        app.include_router(router)
+        with TestClient(app) as client:
+            yield client
+
+    def test_resolved_in_the_endpoints_own_thread(self, client: TestClient) -> None:
+        answer = client.get("/direct").json()
+        assert answer["resolved_in"] == answer["endpoint"]
+
+    def test_complete_for_a_dependency_that_reads_it_on_the_loop(self, client: TestClient) -> None:
+        answer = client.get("/nested").json()
+        assert answer["seen"] == answer["resolved_in"]

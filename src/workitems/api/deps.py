@@ -4,14 +4,15 @@ A route's signature reads as its permission list: ``principal: TasksWrite``.
 
 Connection discipline (the FastAPI pool deadlock): a request must never keep a pooled
 connection while it waits for a threadpool slot, or under load every thread ends up waiting
-for a connection held by a request that waits for a thread. So: the auth check commits its
-read before the endpoint runs; endpoints return a ready ``Response`` (see
-``api/responses.py``), so FastAPI needs no extra hop to serialize; and the session
-(``http/session.py``, shared with the web pages) is committed on the event loop right after
-the endpoint returns.
+for a connection held by a request that waits for a thread. So: the token check, when it
+needs the database, runs in the endpoint's own hop before the endpoint (a ``Pending``, see
+``http/session.py``) and commits its read there, or in a hop of its own that commits before
+returning; endpoints return a ready ``Response`` (see ``api/responses.py``), so FastAPI
+needs no extra hop to serialize; and the session (``http/session.py``, shared with the web
+pages) is committed in the endpoint's hop.
 """
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -28,7 +29,7 @@ from workitems.auth.service import Principal
 from workitems.auth.throttle import Throttle
 from workitems.db import SQLITE_BEGIN
 from workitems.errors import AuthenticationError, PermissionDeniedError
-from workitems.http.session import SessionDep
+from workitems.http.session import HopDependency, Pending, SessionDep, finished_in_hop
 
 _bearer = HTTPBearer(
     auto_error=False,
@@ -37,12 +38,15 @@ _bearer = HTTPBearer(
 )
 
 
-class RequireScope:
+class RequireScope(HopDependency):
     """Authenticate the bearer token and require one scope; 401 or 403 otherwise.
 
-    Async on purpose: a cached token costs no threadpool hop. A miss is verified in the
-    threadpool on a read transaction, which is committed at once so no connection (and on
-    SQLite no lock) is held while the request waits for its endpoint's hop.
+    Async on purpose: a cached token costs no threadpool hop. What needs the database (a
+    cache miss, and once a second the revocation fingerprint) is a ``TokenCheck``: on a
+    route that finishes it in the endpoint's hop it is returned pending and runs there, in
+    the same thread as the endpoint, so the request still takes one hop; elsewhere it runs
+    in a hop of its own. Either way its read transaction is committed at once, so no
+    connection (and on SQLite no lock) is held while anything else waits.
     """
 
     def __init__(self, scope: Scope) -> None:
@@ -61,35 +65,74 @@ class RequireScope:
         raw = credentials.credentials
         cache: TokenCache = request.app.state.token_cache
         key = auth.hash_token(raw)
-        if cache.revocations_due():
-            cache.observe(await run_in_threadpool(_fingerprint, session))
-        principal = cache.get(key)
-        if principal is None:
-            principal = await _verify_limited(request, session, raw, key)
-            cache.put(key, principal)
-        if not principal.has(self.scope):
-            raise PermissionDeniedError(
-                f"This token lacks the '{self.scope.value}' scope.",
-                required_scope=self.scope.value,
-            )
-        return principal
-
-
-async def _verify_limited(request: Request, session: Session, raw: str, key: str) -> Principal:
-    """A database check, unless this address is over its failure limit (429) or the token
-    failed moments ago (the negative cache): guessing costs the attacker, not the server."""
-    throttle: Throttle = request.app.state.throttle
-    cache: TokenCache = request.app.state.token_cache
-    address = request.client.host if request.client else "unknown"
-    throttle.check_token(address)
-    try:
+        fingerprint_due = cache.revocations_due()
+        principal = None if fingerprint_due else cache.get(key)
+        if principal is not None:
+            return _with_scope(principal, self.scope)
+        throttle: Throttle = request.app.state.throttle
+        address = request.client.host if request.client else "unknown"
+        throttle.check_token(address)
         if cache.known_bad(key):
+            cache.put_bad(key)
+            throttle.token_failed(address)
             raise AuthenticationError(auth.UNKNOWN_TOKEN)
-        return await run_in_threadpool(_verify, session, raw)
-    except AuthenticationError:
-        cache.put_bad(key)
-        throttle.token_failed(address)
-        raise
+        check = TokenCheck(
+            session, raw, key, self.scope, cache, throttle, address, fingerprint_due=fingerprint_due
+        )
+        if finished_in_hop(request, self, check):
+            return check  # type: ignore[return-value]  # the endpoint's hop resolves it
+        return await run_in_threadpool(check.principal)
+
+
+class TokenCheck(Pending):
+    """The token's database check: the revocation fingerprint when due, then the token
+    itself unless a verdict is cached; then the scope. Runs in a worker thread."""
+
+    def __init__(
+        self,
+        session: Session,
+        raw: str,
+        key: str,
+        scope: Scope,
+        cache: TokenCache,
+        throttle: Throttle,
+        address: str,
+        *,
+        fingerprint_due: bool,
+    ) -> None:
+        self.session = session
+        self.raw = raw
+        self.key = key
+        self.scope = scope
+        self.cache = cache
+        self.throttle = throttle
+        self.address = address
+        self.fingerprint_due = fingerprint_due
+
+    def principal(self) -> Principal:
+        return cast(Principal, self.value())
+
+    def _resolve(self) -> Principal:
+        if self.fingerprint_due:
+            self.cache.observe(_fingerprint(self.session))
+        principal = self.cache.get(self.key)
+        if principal is None:
+            try:
+                principal = _verify(self.session, self.raw)
+            except AuthenticationError:
+                self.cache.put_bad(self.key)
+                self.throttle.token_failed(self.address)
+                raise
+            self.cache.put(self.key, principal)
+        return _with_scope(principal, self.scope)
+
+
+def _with_scope(principal: Principal, scope: Scope) -> Principal:
+    if not principal.has(scope):
+        raise PermissionDeniedError(
+            f"This token lacks the '{scope.value}' scope.", required_scope=scope.value
+        )
+    return principal
 
 
 def _fingerprint(session: Session) -> Fingerprint:

@@ -18,6 +18,7 @@ from starlette.routing import Match
 
 from workitems import errors
 from workitems.api.etags import format_etag
+from workitems.http.session import resolve_pending
 from workitems.http.statuses import status_for
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,23 @@ def _slug(error: errors.WorkitemsError) -> str:
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
 
 
-async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONResponse:
+async def _pending_refusal(request: Request) -> JSONResponse | None:
+    """A request refused before its hop may hold a token check still pending (see
+    ``http/session.py``): a bad token is answered first, as when the check ran earlier."""
+    try:
+        await resolve_pending(request)
+    except errors.WorkitemsError as refusal:
+        return await _answer(refusal)
+    return None
+
+
+async def _domain_error(request: Request, exc: errors.WorkitemsError) -> JSONResponse:
+    if (refused := await _pending_refusal(request)) is not None:
+        return refused
+    return await _answer(exc)
+
+
+async def _answer(exc: errors.WorkitemsError) -> JSONResponse:
     status = status_for(exc)
     headers: dict[str, str] = {}
     extensions = dict(exc.extensions)
@@ -104,6 +121,8 @@ async def _domain_error(_request: Request, exc: errors.WorkitemsError) -> JSONRe
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    if (refused := await _pending_refusal(_request)) is not None:
+        return refused
     if any(_is_missing_if_match(error) for error in exc.errors()):
         # Declared required in OpenAPI, answered as RFC 6585 says: 428, not 422.
         return await _domain_error(_request, errors.PreconditionRequiredError(IF_MATCH_REQUIRED))

@@ -13,21 +13,86 @@ writers wait in line on the event loop, hold no thread while they wait, and each
 the same thread right after its flush; never in SQLite's sleeping busy-wait, and never
 with the write lock held across a hop. PostgreSQL has no such limiter: its pool and row
 locks serve concurrent writers.
+
+A dependency that needs the database only sometimes (the token check, on a cache miss) is a
+``HopDependency``: on a route that passes its value straight to a sync endpoint, it may
+return a ``Pending`` instead, which the endpoint's hop resolves in its thread, with the
+request's session, before the endpoint runs. The request then still takes one hop. An
+error answered before the hop (a 422 for the body, say) first resolves what is pending, so
+a bad token is still a 401 before anything else (``resolve_pending``).
 """
 
 import functools
 import inspect
-from collections.abc import AsyncIterator, Callable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Annotated, Any
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: ``Session.info`` key: the limiter a write request's hop queues on (SQLite only).
 WRITE_LIMITER = "workitems.write_limiter"
+#: ``request.state`` attribute: the request's ``Pending`` values.
+_PENDING = "workitems_pending"
+
+
+class HopDependency:
+    """Marks a dependency (a callable instance) whose value a ``SessionRoute`` can finish
+    inside the endpoint's hop; see ``finished_in_hop``."""
+
+
+class Pending(ABC):
+    """What a ``HopDependency`` returns in place of its value when the route finishes it in
+    the hop. ``_resolve`` runs in a worker thread, once: ``value`` keeps its answer, or the
+    error it raised, for any later call."""
+
+    _resolved = False
+    _value: Any = None
+    _error: BaseException | None = None
+
+    @abstractmethod
+    def _resolve(self) -> Any: ...
+
+    def value(self) -> Any:
+        if not self._resolved:
+            self._resolved = True
+            try:
+                self._value = self._resolve()
+            except BaseException as error:
+                self._error = error
+                raise
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    @property
+    def resolved(self) -> bool:
+        return self._resolved
+
+
+def finished_in_hop(request: Request, dependency: HopDependency, pending: Pending) -> bool:
+    """Whether this request's route resolves ``dependency``'s value in its hop; if so,
+    ``pending`` is registered with the request (see ``resolve_pending``)."""
+    route = request.scope.get("route")
+    if dependency not in getattr(route, "hop_dependencies", ()):
+        return False
+    registered: list[Pending] = getattr(request.state, _PENDING, [])
+    registered.append(pending)
+    setattr(request.state, _PENDING, registered)
+    return True
+
+
+async def resolve_pending(request: Request) -> None:
+    """Resolve, in one threadpool hop, what this request left pending (an error path: the
+    endpoint's hop never ran). Raises what resolving raises, such as a 401."""
+    waiting = [p for p in getattr(request.state, _PENDING, ()) if not p.resolved]
+    if waiting:
+        await to_thread.run_sync(lambda: [p.value() for p in waiting])
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -62,7 +127,11 @@ def _unit_of_work(
     endpoint: Callable[..., Any], sessions: Sequence[Session], kwargs: dict[str, Any]
 ) -> Any:
     try:
-        result = endpoint(**kwargs)
+        values = {
+            name: value.value() if isinstance(value, Pending) else value
+            for name, value in kwargs.items()
+        }
+        result = endpoint(**values)
     except BaseException:
         for session in sessions:
             session.rollback()
@@ -94,6 +163,29 @@ class SessionRoute(APIRoute):
     """The route class of every API and page router: sync endpoints run ``in_one_hop``."""
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        if not inspect.iscoroutinefunction(endpoint):
+        one_hop = not inspect.iscoroutinefunction(endpoint)
+        if one_hop:
             endpoint = in_one_hop(endpoint)
         super().__init__(path, endpoint, **kwargs)
+        #: The ``HopDependency`` instances this route finishes in its hop.
+        self.hop_dependencies = _hop_dependencies(self.dependant) if one_hop else frozenset()
+
+
+def _hop_dependencies(dependant: Dependant) -> frozenset[object]:
+    """The endpoint's own parameters that are ``HopDependency`` values and used nowhere
+    else: a dependency whose value another dependency reads on the event loop (or one in
+    ``dependencies=[...]``, whose value no parameter receives) must be complete there."""
+    direct = {
+        sub.call
+        for sub in dependant.dependencies
+        if sub.name is not None and isinstance(sub.call, HopDependency)
+    }
+    elsewhere: set[object] = {sub.call for sub in dependant.dependencies if sub.name is None}
+    elsewhere.update(call for sub in dependant.dependencies for call in _calls(sub.dependencies))
+    return frozenset(direct - elsewhere)
+
+
+def _calls(dependencies: Sequence[Dependant]) -> Iterator[object]:
+    for sub in dependencies:
+        yield sub.call
+        yield from _calls(sub.dependencies)
