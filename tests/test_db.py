@@ -10,7 +10,7 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from workitems.db import is_sqlite, make_engine, writer
+from workitems.db import is_sqlite, make_engine, sqlite_committed_mark, writer
 
 
 class TestEngine:
@@ -103,3 +103,46 @@ class TestSqliteWriterLock:
             session.commit()
         with writer(sqlite_engine).begin() as connection:  # would wait 300 ms and fail
             assert connection.execute(text("SELECT n FROM t")).scalars().all() == [3]
+
+
+class TestSqliteCommittedMark:
+    """What a SQLite transaction knows of the task change marks committed before it."""
+
+    @pytest.fixture
+    def sqlite_engine(self, tmp_path: Path) -> Iterator[Engine]:
+        engine = make_engine(f"sqlite:///{tmp_path / 'marks.db'}", sqlite_busy_timeout_ms=300)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE search_sequence (value INTEGER NOT NULL)"))
+            connection.execute(text("INSERT INTO search_sequence VALUES (7)"))
+        yield engine
+        engine.dispose()
+
+    def test_a_writer_knows_the_mark_from_before_its_own_writes(
+        self, sqlite_engine: Engine
+    ) -> None:
+        with writer(sqlite_engine).begin() as connection:
+            connection.execute(text("UPDATE search_sequence SET value = value + 1"))
+            assert sqlite_committed_mark(connection) == 7
+
+    def test_a_reader_that_wrote_nothing_reads_it_then(self, sqlite_engine: Engine) -> None:
+        with sqlite_engine.connect() as connection, connection.begin():
+            with writer(sqlite_engine).begin() as other:  # commits before the first read
+                other.execute(text("UPDATE search_sequence SET value = 9"))
+            assert sqlite_committed_mark(connection) == 9
+
+    def test_a_reader_that_wrote_cannot_tell(self, sqlite_engine: Engine) -> None:
+        with sqlite_engine.connect() as connection, connection.begin():
+            connection.execute(text("UPDATE search_sequence SET value = value + 1"))
+            assert sqlite_committed_mark(connection) is None
+
+    def test_a_deferred_transaction_may_still_write_after_a_commit(
+        self, sqlite_engine: Engine
+    ) -> None:
+        """Noting the mark must not start a deferred transaction's snapshot at BEGIN: its
+        first write would then fail once anyone committed in between."""
+        with sqlite_engine.connect() as connection, connection.begin():
+            with writer(sqlite_engine).begin() as other:
+                other.execute(text("UPDATE search_sequence SET value = 9"))
+            connection.execute(text("UPDATE search_sequence SET value = value + 1"))
+        with sqlite_engine.connect() as connection:
+            assert connection.execute(text("SELECT value FROM search_sequence")).scalar() == 10

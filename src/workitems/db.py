@@ -12,6 +12,9 @@ IMMEDIATE``, and the lock passes to the next writer the moment the previous COMM
 ROLLBACK) has finished: threads wake at once instead of sleeping through SQLite's busy
 handler (which polls in growing naps) while the request threads, the delivery worker and
 the jobs take turns. Other processes on the same file still meet in ``busy_timeout``.
+
+Each SQLite ``BEGIN`` also notes what lets a reader of task change marks tell the marks
+committed before from the transaction's own uncommitted ones (``sqlite_committed_mark``).
 """
 
 import math
@@ -48,6 +51,8 @@ SQLITE_CACHE_KIB = 16 * 1024
 SQLITE_BEGIN = "workitems_sqlite_begin"
 #: ``Connection.info`` flag: this connection's transaction holds the engine's writer lock.
 _HOLDS_WRITER_LOCK = "workitems_holds_writer_lock"
+#: ``Connection.info`` key (SQLite): what ``sqlite_committed_mark`` needs from ``BEGIN``.
+_BEGAN = "workitems_sqlite_began"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -165,6 +170,7 @@ def make_engine(
         mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
         if mode != "IMMEDIATE" or connection.info.get(_HOLDS_WRITER_LOCK):
             connection.exec_driver_sql(f"BEGIN {mode}")
+            _note_begin(connection, immediate=mode == "IMMEDIATE")
             return
         if not writer_lock.acquire(timeout=wait_s):
             # What SQLite itself answers after busy_timeout: the caller's "busy" path.
@@ -176,6 +182,7 @@ def make_engine(
         except BaseException:
             _release(connection)
             raise
+        _note_begin(connection, immediate=True)
 
     def _release(connection: Connection) -> None:
         if connection.info.pop(_HOLDS_WRITER_LOCK, False):
@@ -206,6 +213,52 @@ def make_engine(
             writer_lock.release()
 
     return engine
+
+
+@dataclass(frozen=True)
+class _Began:
+    #: The connection's ``total_changes`` at ``BEGIN``: unchanged, nothing was written since.
+    changes: int
+    #: ``BEGIN IMMEDIATE`` only: ``search_sequence`` then. Nothing else can commit while the
+    #: write lock is held, so this stays the last committed mark. A deferred transaction is
+    #: not read at ``BEGIN``: that would fix its snapshot early, and a write it makes later
+    #: would then fail (SQLITE_BUSY_SNAPSHOT) whenever anyone committed in between.
+    committed_mark: int | None
+
+
+def _note_begin(connection: Connection, *, immediate: bool) -> None:
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    mark = _read_mark(dbapi_connection) if immediate else None
+    connection.info[_BEGAN] = _Began(dbapi_connection.total_changes, mark)
+
+
+def _read_mark(dbapi_connection: Any) -> int | None:
+    """Through the driver: an error raised inside SQLAlchemy's begin would roll the fresh
+    transaction back, and a database not yet migrated has no sequence table."""
+    try:
+        row = dbapi_connection.execute("SELECT value FROM search_sequence").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else int(row[0])
+
+
+def sqlite_committed_mark(connection: Connection) -> int | None:
+    """The last task change mark (``search_sequence``) committed as this SQLite
+    transaction sees it: any higher mark it sees is its own write and may still roll back.
+
+    ``None`` when that cannot be told: a transaction that began without the write lock and
+    has written since (no statement can tell its rows from committed ones), or a connection
+    whose engine was not made by ``make_engine``.
+    """
+    began = connection.info.get(_BEGAN)
+    if not isinstance(began, _Began):
+        return None
+    if began.committed_mark is not None:
+        return began.committed_mark
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    if dbapi_connection.total_changes != began.changes:
+        return None
+    return _read_mark(dbapi_connection)
 
 
 def writer(engine: Engine) -> Engine:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workitems.staging.duplicates import TitleIndex, normalize, similarity
+from workitems.staging.duplicates import TaskTitleCache, TitleIndex, normalize, similarity
 
 
 @pytest.fixture
@@ -63,3 +63,25 @@ class TestNormalize:
 
     def test_similarity_is_order_insensitive(self) -> None:
         assert similarity("deck send finance", "send deck finance") == 100
+
+
+class TestTaskTitleCache:
+    def test_rows_at_or_above_the_boundary_stay_unsettled(self) -> None:
+        cache = TaskTitleCache()
+        rows = [(1, "Send the deck", True, 5), (2, "Book a room", True, 9), (3, "Old", True, None)]
+        cache.apply(rows, settled_below=9)
+        assert (cache.watermark, cache.unsettled) == (9, {2})
+        cache.apply([(2, "Book a room", True, 9)], settled_below=12)
+        assert (cache.watermark, cache.unsettled) == (12, set())
+
+    def test_a_closed_or_gone_task_leaves_the_index(self) -> None:
+        cache = TaskTitleCache()
+        cache.apply([(1, "Send the deck", True, 5), (2, "Book a room", True, 6)], settled_below=6)
+        cache.apply([(1, "Send the deck", False, 7)], settled_below=8, gone=[2])
+        assert (cache.index.titles, cache.unsettled) == ({}, set())
+
+    def test_an_unknown_boundary_settles_nothing(self) -> None:
+        cache = TaskTitleCache()
+        cache.apply([(1, "Send the deck", True, 5)], settled_below=7)
+        cache.apply([(2, "Book a room", True, 3)], settled_below=None)
+        assert (cache.watermark, cache.unsettled) == (7, {2})

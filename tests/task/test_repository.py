@@ -2,10 +2,13 @@
 
 from datetime import date, timedelta
 
+import pytest
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from tests.factories import make_task, make_user
 from workitems.clock import utc_today
+from workitems.db import session_scope
 from workitems.task import repository
 from workitems.task.enums import Priority, TaskStatus
 from workitems.task.models import Task
@@ -79,3 +82,35 @@ class TestListRows:
                     break
                 cursors = (orm_next, row_next)
             assert len(seen) == 5
+
+
+@pytest.mark.concurrency
+class TestTitleChanges:
+    """What the duplicate index reads to catch up: marks the database assigns."""
+
+    def test_a_status_written_by_any_statement_renews_the_mark(
+        self, committed_url: str, engine: Engine
+    ) -> None:
+        with session_scope(engine) as session:
+            task = make_task(session, title="Send the Q3 deck to finance")
+        with session_scope(engine, write=False) as session:
+            first = repository.title_changes(session, since=None)
+        assert [row[0] for row in first.rows] == [task.id]
+        with session_scope(engine) as session:
+            # Not through the service: no updated_at, no title, only the status.
+            session.execute(
+                update(Task).where(Task.id == task.id).values(status=TaskStatus.canceled)
+            )
+        with session_scope(engine, write=False) as session:
+            after = repository.title_changes(session, since=first.settled_below)
+        assert [(row[0], row[2]) for row in after.rows] == [(task.id, TaskStatus.canceled)]
+
+
+class TestTitleChangesRecheck:
+    def test_rechecked_ids_are_read_as_they_stand_or_reported_gone(self, session: Session) -> None:
+        task = make_task(session, title="Send the Q3 deck to finance")
+        changes = repository.title_changes(session, since=10**15, recheck=[task.id, 10**9])
+        assert [row[:3] for row in changes.rows] == [
+            (task.id, "Send the Q3 deck to finance", TaskStatus.unaddressed)
+        ]
+        assert changes.gone == [10**9]

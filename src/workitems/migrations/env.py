@@ -7,8 +7,11 @@ from workitems.config import Settings
 from workitems.db import is_sqlite, make_engine
 
 #: Made by raw SQL in migrations (the search index and its triggers, one database's own
-#: indexes), not by the models: autogenerate leaves them be.
+#: indexes, PostgreSQL's trigger-set task change marks), not by the models: autogenerate
+#: leaves them be.
 SEARCH_INDEX_OBJECTS = (
+    "change_xid",
+    "ix_tasks_change_xid",
     "tasks_fts",
     "search_",
     "ix_tasks_search_",

@@ -194,8 +194,17 @@ def _task_index(session: Session) -> TaskTitleCache:
     with cache.lock:
         if cache.stale():
             cache.reset()
-        rows = task_repository.titles_changed_since(session, cache.since())
-        cache.apply((i, title, status in ACTIVE_STATUSES, at) for i, title, status, at in rows)
+        changes = task_repository.title_changes(
+            session, since=cache.watermark, recheck=cache.unsettled
+        )
+        cache.apply(
+            (
+                (i, title, status in ACTIVE_STATUSES, mark)
+                for i, title, status, mark in changes.rows
+            ),
+            settled_below=changes.settled_below,
+            gone=changes.gone,
+        )
     return cache
 
 

@@ -4,8 +4,8 @@ Scoring every candidate against every open task costs N x M comparisons; at 100,
 tasks that is far too slow for a review page. Instead an inverted index maps each
 distinctive word to the items containing it; a candidate is compared (with rapidfuzz) only
 with the few items that share its rarest words. The task index lives per process and is
-refreshed incrementally from ``updated_at``; it is advisory, so every reported match is
-re-read and re-scored from the database before it is shown.
+refreshed incrementally by database-assigned change marks; it is advisory, so every
+reported match is re-read and re-scored from the database before it is shown.
 """
 
 import re
@@ -14,7 +14,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
@@ -99,18 +98,24 @@ class TitleIndex:
 
 @dataclass
 class TaskTitleCache:
-    """The open-task index of one process, refreshed from rows changed since last time."""
+    """The open-task index of one process, caught up from the tasks changed since last time.
+
+    Changes are found by their database-assigned mark (``task/repository.title_changes``),
+    never by a clock. ``watermark`` is where the next read starts: below it every change had
+    committed when it was last read. Rows read at or above it might still roll back (on
+    PostgreSQL a transaction's own, on SQLite anything past the last commit), and a rolled
+    back update leaves the row with its older mark, so those ids are read again by id until
+    a read finds them settled.
+    """
 
     index: TitleIndex = field(default_factory=TitleIndex)
-    watermark: datetime | None = None
+    watermark: int | None = None
+    unsettled: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     built_at: float = field(default_factory=time.monotonic)
 
-    #: Transactions commit out of order; re-reading a window behind the watermark
-    #: catches rows whose ``updated_at`` is earlier than a row already seen.
-    OVERLAP = timedelta(seconds=60)
-    #: Rows of rolled-back transactions never show up as changes; a periodic rebuild
-    #: drops them (matches are also re-checked against the database before use).
+    #: A safety net: rows deleted outright leave no mark (matches are re-checked against
+    #: the database before use, so they are never shown), and a full rebuild drops them.
     REBUILD_SECONDS = 1800.0
 
     def stale(self) -> bool:
@@ -119,20 +124,33 @@ class TaskTitleCache:
     def reset(self) -> None:
         self.index = TitleIndex()
         self.watermark = None
+        self.unsettled = set()
         self.built_at = time.monotonic()
 
-    def apply(self, rows: Iterable[tuple[int, str, bool, datetime]]) -> None:
-        """``(task_id, title, is_open, updated_at)`` rows changed since the watermark."""
-        for task_id, title, is_open, updated_at in rows:
+    def apply(
+        self,
+        rows: Iterable[tuple[int, str, bool, int | None]],
+        *,
+        settled_below: int | None,
+        gone: Iterable[int] = (),
+    ) -> None:
+        """``(task_id, title, is_open, mark)`` rows read since the watermark, and the ids of
+        rows that no longer exist. ``settled_below`` becomes the next watermark; ``None``
+        (nothing known about commits) keeps the watermark and leaves every row unsettled."""
+        for task_id, title, is_open, mark in rows:
             if is_open:
                 self.index.add(task_id, title)
             else:
                 self.index.remove(task_id)
-            if self.watermark is None or updated_at > self.watermark:
-                self.watermark = updated_at
-
-    def since(self) -> datetime | None:
-        return None if self.watermark is None else self.watermark - self.OVERLAP
+            if mark is not None and (settled_below is None or mark >= settled_below):
+                self.unsettled.add(task_id)
+            else:
+                self.unsettled.discard(task_id)
+        for task_id in gone:
+            self.index.remove(task_id)
+            self.unsettled.discard(task_id)
+        if settled_below is not None:
+            self.watermark = settled_below
 
 
 def _stem(word: str) -> str:

@@ -12,15 +12,17 @@ writes and pages that change tasks still load ``Task``.
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
+    TextClause,
     and_,
     bindparam,
     case,
@@ -28,14 +30,17 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
 from workitems.bounds import parse_id
+from workitems.db import sqlite_committed_mark
 from workitems.errors import ValidationError
 from workitems.paging import CursorValue, Page, Part, decode_cursor, encode_cursor
 from workitems.task.enums import PRIORITY_ORDER, EventKind, Priority, TaskSource, TaskStatus
@@ -511,17 +516,92 @@ def _decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int]:
     return value, last_id
 
 
-def titles_changed_since(
-    session: Session, since: datetime | None
-) -> Sequence[tuple[int, str, TaskStatus, datetime]]:
-    """``(id, title, status, updated_at)`` for the duplicate index: every open task on the
-    first call, then every task changed since ``since``."""
-    query = select(Task.id, Task.title, Task.status, Task.updated_at)
-    if since is None:
+#: A task's change mark: on SQLite ``search_seq`` (renewed from ``search_sequence`` by the
+#: search triggers), on PostgreSQL ``change_xid``, the id of the transaction that last
+#: inserted the task or changed its title or status (the ``task_change_marks`` migration).
+_SQLITE_MARK: ColumnElement[int] = literal_column("tasks.search_seq", BigInteger)
+_POSTGRES_MARK: ColumnElement[int] = literal_column(
+    "CAST(CAST(tasks.change_xid AS text) AS bigint)", BigInteger
+)
+#: The lowest transaction id that may still be running or still be this transaction's own:
+#: its changes may commit (or roll back) after this snapshot.
+_POSTGRES_BOUNDARY = text(
+    "SELECT CAST(CAST(least(pg_snapshot_xmin(pg_current_snapshot()), "
+    "pg_current_xact_id_if_assigned()) AS text) AS bigint)"
+)
+#: Rechecked ids are read in chunks this size (far below either database's bound limit).
+_RECHECK_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class TitleChanges:
+    """What the duplicate index reads to catch up (see ``title_changes``)."""
+
+    #: ``(id, title, status, mark)``; the mark is None for rows last written before marks.
+    rows: list[tuple[int, str, TaskStatus, int | None]]
+    #: Every change with a lower mark was committed before ``rows`` were read, so it is among
+    #: them; a row whose mark is this or higher may yet change under that mark (its writer is
+    #: still running) or roll back. ``None`` when that cannot be known (on SQLite, see
+    #: ``db.sqlite_committed_mark``): then no row read is known to be settled.
+    settled_below: int | None
+    #: Rechecked ids no task has any more (rolled-back inserts, deleted rows).
+    gone: list[int]
+
+
+def title_changes(
+    session: Session, *, since: int | None, recheck: Collection[int] = ()
+) -> TitleChanges:
+    """Tasks for the duplicate index: every open task (and any task at or above the
+    boundary) when ``since`` is None, else every task whose change mark is ``since`` or
+    higher; ``recheck`` ids are read as they stand.
+
+    Marks come from the database, never from a clock, so a writer's skewed clock cannot hide
+    a change. They are not commit-ordered on PostgreSQL (a transaction id is taken at first
+    write), hence ``settled_below`` from the snapshot's xmin: read before the rows, so every
+    transaction below it had finished and its changes are visible to the read. Passing it
+    back as ``since`` re-reads the rows at the boundary, which is harmless: a row read again
+    replaces itself.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        settled_below: int | None = session.execute(_POSTGRES_BOUNDARY).scalar_one()
+    else:
+        committed = sqlite_committed_mark(session.connection())
+        settled_below = None if committed is None else committed + 1
+    mark = _POSTGRES_MARK if postgres else _SQLITE_MARK
+    query = select(Task.id, Task.title, Task.status, mark)
+    if since is not None:
+        query = query.where(_marked_since(since, postgres=postgres))
+    elif settled_below is None:
         query = query.where(status_in(ACTIVE_STATUSES))
     else:
-        query = query.where(Task.updated_at >= since)
-    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+        # Closed tasks at the boundary too: a closure that rolls back reopens them.
+        query = query.where(
+            or_(status_in(ACTIVE_STATUSES), _marked_since(settled_below, postgres=postgres))
+        )
+    rows: list[tuple[int, str, TaskStatus, int | None]] = [
+        (row[0], row[1], row[2], row[3]) for row in session.execute(query)
+    ]
+    wanted = sorted(set(recheck) - {row[0] for row in rows})
+    found: set[int] = set()
+    for start in range(0, len(wanted), _RECHECK_CHUNK):
+        chunk = wanted[start : start + _RECHECK_CHUNK]
+        for row in session.execute(
+            select(Task.id, Task.title, Task.status, mark).where(Task.id.in_(chunk))
+        ):
+            rows.append((row[0], row[1], row[2], row[3]))
+            found.add(row[0])
+    return TitleChanges(rows, settled_below, [i for i in wanted if i not in found])
+
+
+def _marked_since(since: int, *, postgres: bool) -> ColumnElement[bool] | TextClause:
+    if postgres:
+        # Compared as xid8, so the index on change_xid serves the range.
+        return text("tasks.change_xid >= CAST(CAST(:since AS text) AS xid8)").bindparams(
+            since=since
+        )
+    mark = _SQLITE_MARK
+    return mark >= since
 
 
 def open_titles(session: Session, ids: Sequence[int]) -> dict[int, str]:
