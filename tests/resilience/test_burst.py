@@ -49,3 +49,8 @@ class TestBurst:
         # (2 s was exceeded at load 20 on 2 cores with the behaviour intact).
         assert ready_seconds < 10
         assert set(statuses) <= {200, 503}, sorted(set(statuses))
+        # After the burst nothing is left running for clients that have gone: the issue's
+        # "after which /readyz answers within 1 s".
+        started = time.monotonic()
+        assert httpx2.get(f"{server.base}/readyz", timeout=10).status_code == 200
+        assert time.monotonic() - started < 1
