@@ -57,6 +57,35 @@ class TestFindDue:
             ("right after this call", MONDAY, MONDAY, "right after this call"),
             ("early next week", FRIDAY, date(2025, 3, 10), "early next week"),
             ("before the weekend", MONDAY, FRIDAY, "before the weekend"),
+            # The weekend is its Saturday; "this week" is not read inside "this weekend".
+            ("I can review it this weekend.", MONDAY, date(2025, 3, 8), "this weekend"),
+            ("I'll do it over the weekend", FRIDAY, date(2025, 3, 8), "over the weekend"),
+            ("by next weekend", MONDAY, date(2025, 3, 15), "by next weekend"),
+            ("in the next two weeks", MONDAY, date(2025, 3, 17), "in the next two weeks"),
+            ("over the next three days", MONDAY, date(2025, 3, 6), "over the next three days"),
+            (
+                "i will send you the draft next week monday",
+                MONDAY,
+                date(2025, 3, 10),
+                "next week monday",
+            ),
+            ("next week on Thursday", FRIDAY, date(2025, 3, 13), "next week on Thursday"),
+            # A date after an event's name says when the deadline is.
+            (
+                "before the deadline on the thirty-first",
+                MONDAY,
+                date(2025, 3, 31),
+                "on the thirty-first",
+            ),
+            ("book the coach for the retreat, both by friday", MONDAY, FRIDAY, "by friday"),
+            # A clock time is the meeting day.
+            ("three headline options by four o'clock", MONDAY, MONDAY, "by four o'clock"),
+            ("the new stop list by ten", MONDAY, MONDAY, "by ten"),
+            ("by 10am", MONDAY, MONDAY, "by 10am"),
+            # A bare weekday that ends what is said about the work (ASR drops the "by").
+            ("i'll send the overdue reminders monday and", FRIDAY, date(2025, 3, 10), "monday"),
+            ("the rota for october probably thursday", MONDAY, date(2025, 3, 6), "thursday"),
+            ("You'll have it Thursday.", MONDAY, date(2025, 3, 6), "Thursday"),
         ],
     )
     def test_resolves_against_the_meeting_date(
@@ -86,6 +115,12 @@ class TestFindDue:
             "We sold two weeks of stock.",
             "On second thought, no.",
             "I like the 15th design better.",
+            "We got forty claims last Monday.",
+            "I'll prepare the load test before Black Friday, of course.",
+            "I'll do the two reference calls, but not before Monday.",
+            "Let's see if the weekend of the twenty-seventh works for him.",
+            "We cut the budget by ten percent.",
+            "Monday was busy.",
         ],
     )
     def test_no_deadline(self, text: str) -> None:

@@ -10,15 +10,23 @@ Conventions, chosen to match how people use these phrases at work:
   Friday; a Friday meeting's "by Friday" is the following Friday.
 - "next Friday" is the Friday of the following calendar week (weeks start on Monday).
 - Periods resolve to their last working day or last day: "this week" / "end of the week"
-  / "EOW" -> this week's Friday; "next week" -> next week's Friday; "end of the month" ->
-  the month's last day; "next month" -> the last day of next month; "end of the quarter"
-  / "end of the year" likewise.
-- "in three days", "within two weeks", "in a month" count from the meeting date.
+  / "EOW" / "before the weekend" -> this week's Friday; "next week" -> next week's Friday;
+  "next week Monday" -> that Monday; "this weekend" / "over the weekend" -> its Saturday;
+  "end of the month" -> the month's last day; "next month" -> the last day of next month;
+  "end of the quarter" / "end of the year" likewise.
+- "in three days", "within two weeks", "in a month", "in the next two weeks" count from the
+  meeting date.
+- A bare weekday is a deadline where it ends what is said about the work ("I'll send the
+  reminders Monday", "probably Thursday"), not where it is a thing ("Friday's demo", "last
+  Monday"); "not before Monday" is a start, not a deadline.
+- A clock time ("by four o'clock", "by 10am", "by ten" ending the sentence) is the meeting
+  day.
 - Explicit dates: ISO ``2025-03-07``, "March 7", "7 March", "the 7th of March", with or
   without a year; without one, the first such date on or after the meeting.
   "the 15th" alone is the next 15th on or after the meeting.
 - "before the next meeting", "next time", "soon" keep the phrase with no date: the date
-  is not knowable from the transcript.
+  is not knowable from the transcript; when a date follows it ("before the deadline on the
+  thirty-first", "for the retreat, by Friday") the date is the deadline.
 
 Without a meeting date only explicit dates with a year resolve; other phrases are kept
 with no date rather than guessed.
@@ -96,12 +104,22 @@ _SPELLED = (
 #: A day of the month: "15", "15th", "fifteenth", "twenty fifth".
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_SPELLED})"
 _ORD = r"(?:st|nd|rd|th)?"
-_LEAD = r"(?:(?:by|before|until|till|no later than|on|for|due|within|in|at)\s+)?(?:the\s+)?"
+_LEAD = (
+    r"(?:(?:by|before|until|till|no later than|on|for|due|within|in|at)\s+|over\s+(?=the\b))?"
+    r"(?:the\s+)?"
+)
 _NUM = (
     r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
     r"|(?:a\s+)?couple\s+of|(?:a\s+)?few)"
 )
 _PART = r"(?:morning|afternoon|evening|night|lunch(?:time)?|noon|eod|cob)"
+#: A clock time said as a deadline: "four o'clock", "10am", "ten" ending the sentence.
+_HOUR = (
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?::\d\d)?)"
+    r"\s*(?:am\b|pm\b|a\.m\.|p\.m\.|o'clock)"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2}(?::\d\d)?)"
+    r"(?=\s*(?:[,.;!?]|$|today\b|tonight\b|latest\b|at\s+the\s+latest\b|and\b|so\b|then\b)))"
+)
 _EOD = (
     r"(?:eod|e\.o\.d\.?|cob|end\s+of\s+(?:the\s+)?(?:business\s+)?day"
     r"|close\s+of\s+(?:business|play))"
@@ -122,16 +140,18 @@ _DUE = re.compile(
       | (?P<wdpart>(?:this\s+|next\s+)?{_WD.replace("wd", "wd5")}\s+{_PART})
       | (?P<today>today(?!')|tonight|this\s+(?:afternoon|evening|morning)|later\s+today|{_EOD}
             |(?:right\s+)?after\s+(?:this|the)\s+(?:call|meeting)|end\s+of\s+(?:the\s+)?shift
-            |(?:before|by)\s+(?:five|noon|lunch|service|close|\d{{1,2}}\s*(?:am|pm|o'clock)))
+            |(?:before|by)\s+(?:noon|lunch|service|close|{_HOUR}))
       | (?P<early>early\s+next\s+week|(?:the\s+)?start\s+of\s+next\s+week
             |first\s+thing\s+next\s+week)
-      | (?P<eow>eow|end\s+of\s+(?:the\s+|this\s+)?week|this\s+week|the\s+weekend)
-      | (?P<nextweek>(?:end\s+of\s+)?next\s+week)
+      | (?P<weekend>(?:this\s+|the\s+|next\s+)weekend\b)
+      | (?P<eow>eow|end\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b)
+      | (?P<nwwd>next\s+week,?\s+(?:on\s+)?{_WD.replace("wd", "wd6")})
+      | (?P<nextweek>(?:end\s+of\s+)?next\s+week\b)
       | (?P<eom>end\s+of\s+(?:the\s+|this\s+)?month|this\s+month)
       | (?P<nextmonth>(?:end\s+of\s+)?next\s+month(?!'))
       | (?P<eoq>end\s+of\s+(?:the\s+|this\s+)?quarter)
       | (?P<eoy>end\s+of\s+(?:the\s+|this\s+)?year)
-      | (?P<span>{_NUM}\s+(?P<unit>day|week|month)s?(?:'\s*time)?)
+      | (?P<span>(?:next\s+|coming\s+)?{_NUM}\s+(?P<unit>day|week|month)s?\b(?:'\s*time)?)
       | (?P<nextwd>next\s+{_WD})
       | (?P<wday>(?:this\s+|coming\s+|this\s+coming\s+)?{_WD.replace("wd", "wd2")})
       | (?P<nth>(?P<nth_d>\d{{1,2}}(?:st|nd|rd|th)|{_SPELLED})\b)
@@ -148,7 +168,34 @@ _DUE = re.compile(
 #: A bare weekday is only a deadline after a preposition ("by Friday", not "Friday's demo
 #: went well"); the lead group above is optional, so this checks the matched text.
 _WEEKDAY_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|for|due|no later than|this|coming)\b")
-_SPAN_LEAD = re.compile(r"(?i)^(?:in|within)\b")
+_SPAN_LEAD = re.compile(r"(?i)^(?:in|within|over\s+the\s+(?:next|coming))\b")
+_WEEKEND_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|for|due|over|at|this|next)\b")
+#: Words before a bare weekday that make it a day talked about, not a deadline ("last
+#: Monday", "every Friday", "since Tuesday"), or a name ("Black Friday").
+_NOT_BEFORE_WEEKDAY = frozenset(
+    [
+        "last",
+        "every",
+        "since",
+        "from",
+        "past",
+        "that",
+        "each",
+        "the",
+        "a",
+        "on",
+        "of",
+        "per",
+        "black",
+        "good",
+        "cyber",
+    ]
+)
+#: What may follow a bare weekday that ends a commitment ("send it Monday and ...").
+_AFTER_WEEKDAY = re.compile(
+    r"(?i)^(?:\s*(?:[,.;!?]|$)|\s+(?:and|or|but|so|then|because|if|at|latest|at\s+the\s+latest"
+    r"|i|we|it's|that's|is\s+fine|works|ok|okay|yeah)\b)"
+)
 _NTH_LEAD = re.compile(r"(?i)^(?:by|before|until|till|on|due)\b")
 _VAGUE_LEAD = re.compile(r"(?i)^(?:by|before|until|till|for|due|at|in)\b")
 #: Vague phrases that are deadlines without a lead word.
@@ -164,6 +211,8 @@ _HINT = re.compile(
     r"|close\s+of|week|month|quarter|year|\bdays?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|first|second|third|fourth|fifth"
     r"|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|twent|thirt|\bnext\b|sprint"
+    r"|o'clock|\d\s*[ap]m|\b(?:by|before)\s+(?:one|two|three|four|six|seven|eight|nine|ten|eleven"
+    r"|twelve)\b"
     r"|after\s+(?:this|the)|lunch|noon|service|shift|\bfive\b|as\s+soon|before\s+(?:the|our|your)"
     r"|(?:by|until|till|for|due|at|in)\s+(?:the|our|your)\s"
 )
@@ -176,9 +225,17 @@ def find_due(text: str, meeting_date: date | None) -> tuple[date | None, str | N
     matches = list(_DUE.finditer(text))
     for k, match in enumerate(matches):
         phrase = match.group().strip()
-        if not _acceptable(match, phrase):
+        if not _acceptable(match, phrase, text):
             continue
         later = matches[k + 1] if k + 1 < len(matches) else None
+        if match["vague"]:
+            # "before the deadline on the thirty-first": the date says when the deadline is.
+            for other in matches[k + 1 :]:
+                if other.start() - match.end() > 40:
+                    break
+                other_phrase = other.group().strip()
+                if not other["vague"] and _acceptable(other, other_phrase, text):
+                    return _resolve(other, meeting_date), other_phrase
         if (
             (match["wday"] or match["nextwd"])
             and later is not None
@@ -191,9 +248,16 @@ def find_due(text: str, meeting_date: date | None) -> tuple[date | None, str | N
     return None, None
 
 
-def _acceptable(match: re.Match[str], phrase: str) -> bool:
-    """Some kinds are only deadlines with a lead word ("in two weeks", "by the 5th")."""
-    if match["wday"] and not _WEEKDAY_LEAD.match(phrase):
+def _acceptable(match: re.Match[str], phrase: str, text: str) -> bool:
+    """Some kinds are only deadlines with a lead word ("in two weeks", "by the 5th"); a
+    weekday also where it ends what is said ("I'll send the reminders Monday"); nothing
+    after "not" ("not before Monday" says when the work may start)."""
+    before = text[: match.start()].split()
+    if before and before[-1].lower() == "not":
+        return False
+    if match["wday"] and not _WEEKDAY_LEAD.match(phrase) and not _bare_weekday(match, text):
+        return False
+    if match["weekend"] and not _WEEKEND_LEAD.match(phrase):
         return False
     if match["span"] and not _SPAN_LEAD.match(phrase):
         return False
@@ -202,6 +266,15 @@ def _acceptable(match: re.Match[str], phrase: str) -> bool:
     ):
         return False
     return not (match["vague"] and not (_VAGUE_LEAD.match(phrase) or _VAGUE_ALONE.match(phrase)))
+
+
+def _bare_weekday(match: re.Match[str], text: str) -> bool:
+    """A weekday without a lead word that ends what is said about the work: "I'll send the
+    reminders Monday", "probably Thursday", "you'll have it Thursday"."""
+    before = text[: match.start()].split()
+    if not before or before[-1].lower().strip(",") in _NOT_BEFORE_WEEKDAY:
+        return False
+    return _AFTER_WEEKDAY.match(text[match.end() :]) is not None
 
 
 def _resolve(match: re.Match[str], anchor: date | None) -> date | None:
@@ -232,6 +305,17 @@ def _relative(match: re.Match[str], anchor: date) -> date | None:
     for kind, value in simple.items():
         if match[kind]:
             return value
+    if match["weekend"]:
+        if match.group().lower().split()[0] == "before":
+            return friday if friday >= anchor else anchor
+        saturday = anchor + timedelta(days=(5 - anchor.weekday()) % 7)
+        if anchor.weekday() == 6:
+            saturday = anchor
+        if "next" in match.group().lower().split():
+            saturday += timedelta(days=7)
+        return saturday
+    if match["nwwd"]:
+        return monday_next + timedelta(days=_weekday(match["wd6"]))
     if match["eomon"]:
         month = _month(match["eomon_m"])
         year = anchor.year + (1 if month < anchor.month else 0)

@@ -59,3 +59,63 @@ def test_due_from_the_evidence(phrase: str, due: date | None) -> None:
 def test_the_due_date_may_come_from_the_acceptance() -> None:
     item = only(extract("Alice: Can you update the roadmap?", "Bob: Sure, by Thursday."))
     assert item.due == date(2025, 3, 6)
+
+
+@pytest.mark.parametrize(
+    ("line", "dues"),
+    [
+        # A deadline said with an earlier item is that item's, not the next one's.
+        (
+            "Bob: I'll call the landlord today about the lease and I'll also chase the MRI report.",
+            {"landlord": date(2025, 3, 3), "report": None},
+        ),
+        # One said last covers the work said before it.
+        (
+            "Bob: I'll fix the entries and send the revised log to them by Thursday.",
+            {"entries": date(2025, 3, 6), "log": date(2025, 3, 6)},
+        ),
+        # Each its own: a bare weekday ends the first (ASR text without "by").
+        (
+            "Bob: i'll send the overdue reminders wednesday and i'll also answer the online "
+            "reviews by next friday",
+            {"reminders": date(2025, 3, 5), "reviews": date(2025, 3, 14)},
+        ),
+    ],
+)
+def test_due_dates_of_two_items_in_one_turn(line: str, dues: dict[str, date | None]) -> None:
+    items = extract(*in_context(line))
+    got = {word: [i.due for i in items if word in i.title.lower()] for word in dues}
+    assert got == {word: [due] for word, due in dues.items()}
+
+
+def test_a_time_said_before_the_work_is_not_its_deadline() -> None:
+    item = only(
+        extract(
+            *in_context(
+                "Jess: We got forty new claims over the weekend, so I'll send the "
+                "acknowledgment letters by Wednesday."
+            )
+        )
+    )
+    assert item.due == date(2025, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("request_line", "reply", "due"),
+    [
+        # The request names when the call is, not a deadline: the one who takes it on says.
+        (
+            "Alice: Sam, can you set up the kickoff call with Linda for next week?",
+            "Sam: Yes, I'll send the invite tomorrow.",
+            date(2025, 3, 4),
+        ),
+        # A deadline asked for stays, whatever day the work starts.
+        (
+            "Alice: Sam, please get sign-off on the Northwind discount by Thursday.",
+            "Sam: Okay, I'll ask her today.",
+            date(2025, 3, 6),
+        ),
+    ],
+)
+def test_due_date_of_a_request_and_its_acceptance(request_line: str, reply: str, due: date) -> None:
+    assert only(extract(*in_context(request_line, reply))).due == due

@@ -240,8 +240,9 @@ def extract_items(
     model = model or load_model()
     analysis = analyse(utterances, participants=participants, model=model)
     found = []
+    seeded = {(s.cue.turn, s.cue.clause.index) for item in analysis.items for s in item.seeds}
     for item in analysis.items:
-        slots = fill(item, analysis.turns, analysis.roster, meeting_date)
+        slots = fill(item, analysis.turns, analysis.roster, meeting_date, seeded)
         found.append(_finish(item, slots, analysis.turns, model if explain else None))
     return found
 

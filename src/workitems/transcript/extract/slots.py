@@ -8,13 +8,16 @@ group ("we should", "someone from legal") has no owner; "someone" gets a warning
 
 **Due date**: the first deadline phrase in the item's evidence, the clause that names the
 work by its own words first (:func:`.title.title_seed`), resolved against the meeting date
-(:mod:`workitems.transcript.dates`).
+(:mod:`workitems.transcript.dates`). A turn that also states other items ("I'll call her
+today and I'll chase the report") lends this item only the clauses no other item claims:
+"today" there is the call's date, not the report's.
 
 **Title**: :mod:`.title` (references resolved by :mod:`.reference`); without an object
 the item carries ``title_vague``.
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,11 +41,19 @@ class Slots:
     title_seed: Seed | None = None
 
 
-def fill(item: Item, turns: Sequence[Turn], roster: Roster, meeting_date: date | None) -> Slots:
+def fill(
+    item: Item,
+    turns: Sequence[Turn],
+    roster: Roster,
+    meeting_date: date | None,
+    others: Collection[tuple[int, int]] = frozenset(),
+) -> Slots:
+    """The item's slots; ``others`` are the clauses (turn, index) that the meeting's items
+    were seeded from: those of another item hold that item's deadline."""
     owner, owner_user, candidates, owner_warnings = _owner(item, turns, roster)
     seed = title_seed(item)
     title = make_title(item, turns)
-    due, phrase = _due(seed, item, turns, meeting_date)
+    due, phrase = _due(seed, item, turns, meeting_date, others)
     warnings = list(owner_warnings)
     if title.vague:
         warnings.append("title_vague")
@@ -153,17 +164,76 @@ def _nearby(turns: Sequence[Turn], position: int) -> tuple[str, ...]:
 
 
 def _due(
-    seed: Seed | None, item: Item, turns: Sequence[Turn], meeting_date: date | None
+    seed: Seed | None,
+    item: Item,
+    turns: Sequence[Turn],
+    meeting_date: date | None,
+    others: Collection[tuple[int, int]] = frozenset(),
 ) -> tuple[date | None, str | None]:
     order: list[int] = []
+    own = {(s.cue.turn, s.cue.clause.index) for s in item.seeds}
     if seed is not None:
         due, phrase = find_due(seed.cue.clause.cased_text(), meeting_date)
         if phrase is not None:
-            return due, phrase
+            accepted = _accepted_due(seed, item, turns, meeting_date, own, others, phrase)
+            return accepted if accepted is not None else (due, phrase)
         order.append(seed.cue.turn)
     order.extend(t for t in item.turns if t not in order)
     for position in order:
-        due, phrase = find_due(turns[position].utterance.text, meeting_date)
-        if phrase is not None:
-            return due, phrase
+        for text in _unclaimed_text(turns[position], own, others):
+            due, phrase = find_due(text, meeting_date)
+            if phrase is not None:
+                return due, phrase
     return None, None
+
+
+#: A phrase that states a deadline, not just a time the work is about ("for next week").
+_DEADLINE = re.compile(r"(?i)^(?:by|before|until|till|no\s+later\s+than|due|latest)\b")
+
+
+def _accepted_due(
+    seed: Seed,
+    item: Item,
+    turns: Sequence[Turn],
+    meeting_date: date | None,
+    own: Collection[tuple[int, int]],
+    others: Collection[tuple[int, int]],
+    phrase: str,
+) -> tuple[date | None, str | None] | None:
+    """ "Can you set up the call for next week?" / "I'll send the invite tomorrow": when the
+    request names a time but no deadline, the date the one who takes it on gives is the
+    due date; a deadline asked for ("by Tuesday") stays, whatever day they start."""
+    if item.acceptor is None or item.acceptor == seed.cue.turn or _DEADLINE.match(phrase):
+        return None
+    for text in _unclaimed_text(turns[item.acceptor], own, others):
+        due, said = find_due(text, meeting_date)
+        if due is not None:
+            return due, said
+    return None
+
+
+def _unclaimed_text(
+    turn: Turn, own: Collection[tuple[int, int]], others: Collection[tuple[int, int]]
+) -> list[str]:
+    """Where in a turn to look for the item's deadline, nearest first: from the item's own
+    first clause to the end of the turn, then the turn without the clauses of other items
+    said before this item's own. A deadline said last covers the work said before it ("I'll
+    fix the entries and send the log by the 20th"); one said with an earlier item is that
+    item's ("I'll call her today and chase the report"); and one said before the work may
+    be about something else ("we got forty claims over the weekend, I'll send the letters
+    by Friday")."""
+    mine = [c.index for c in turn.clauses if (c.turn, c.index) in own]
+    if not mine:
+        claimed = {c.index for c in turn.clauses if (c.turn, c.index) in others}
+        if not claimed:
+            return [turn.utterance.text]
+        return [". ".join(c.cased_text() for c in turn.clauses if c.index not in claimed)]
+    first = min(mine)
+    claimed = {
+        c.index
+        for c in turn.clauses
+        if c.index < first and (c.turn, c.index) in others and (c.turn, c.index) not in own
+    }
+    after = ". ".join(c.cased_text() for c in turn.clauses if c.index >= first)
+    rest = ". ".join(c.cased_text() for c in turn.clauses if c.index not in claimed)
+    return [after, rest]
