@@ -39,6 +39,13 @@ class TestNormalize:
         assert len(lower) == len(cased)
         assert cased[lower.index("priya")] == "Priya"
 
+    def test_words_with_letters_outside_ascii_stay_whole(self) -> None:
+        tokens = tokenize("Zoë will book the Kraków hotel for Müller\u2019s team, not snake_case.")
+        assert tokens == [
+            *("Zoë", "will", "book", "the", "Kraków", "hotel", "for", "Müller's", "team"),
+            *(",", "not", "snake", "case", "."),
+        ]
+
 
 class TestClauses:
     @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ def cue_features(
     previous = _previous_other(turns, position)
     if previous is not None:
         prior = seeds_by_turn.get(previous, [])
-        if any(c.kind in ("addressee", "who") for c in prior):
+        if any(c.kind in ("addressee", "who") or c.rule == "someone" for c in prior):
             out.append(f"kctx:{kind}:after_request")
         if any(c.kind == "who" for c in prior):
             out.append(f"kctx:{kind}:after_who")

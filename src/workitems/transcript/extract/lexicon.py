@@ -34,9 +34,9 @@ VERBS = wordset(
     "sort source speak specify spec split start stress submit summarise summarize swap "
     "switch sync take talk tell test text tidy track train transfer translate triage try "
     "tweak type unblock update upgrade upload validate verify walk watch wire work "
-    "write"
+    "write loop quote renew"
 )
-#: Verbs that show work to be done after the meeting (strong task signal).
+#: Verbs that show work to be done after the meeting (strong task signal); all are in VERBS.
 TASK_VERBS = wordset(
     "send email e-mail mail forward prepare prep write draft contact call ring ask investigate "
     "research update organise organize arrange schedule book follow circulate share review "

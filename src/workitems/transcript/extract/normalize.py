@@ -22,9 +22,9 @@ from workitems.transcript.extract.lexicon import FILLERS, VERBS, wordset
 from workitems.transcript.formats import Utterance
 
 _APOSTROPHE = "\u2019"
-_TOKEN = re.compile(
-    rf"[A-Za-z0-9][A-Za-z0-9]*(?:['{_APOSTROPHE}][A-Za-z]+)*(?:[-.@/][A-Za-z0-9]+)*-?|[.!?;:,]"
-)
+#: A word is letters and digits of any script ("Kraków", "Zoë", "Müller" stay one word;
+#: ``[^\W_]`` is ``\w`` without the underscore), with inner apostrophes and joiners.
+_TOKEN = re.compile(rf"[^\W_]+(?:['{_APOSTROPHE}][^\W_]+)*(?:[-.@/][^\W_]+)*-?|[.!?;:,]")
 _BOUNDARY = frozenset(".!?;")
 _SPELLINGS = {
     "gonna": ["going", "to"],
