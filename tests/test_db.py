@@ -10,7 +10,13 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from workitems.db import is_sqlite, make_engine, sqlite_committed_mark, writer
+from workitems.db import (
+    WalCheckpointer,
+    is_sqlite,
+    make_engine,
+    sqlite_committed_mark,
+    writer,
+)
 
 
 class TestEngine:
@@ -146,3 +152,71 @@ class TestSqliteCommittedMark:
             connection.execute(text("UPDATE search_sequence SET value = value + 1"))
         with sqlite_engine.connect() as connection:
             assert connection.execute(text("SELECT value FROM search_sequence")).scalar() == 10
+
+
+class TestWalCheckpointer:
+    """A serving process checkpoints the WAL in a thread of its own, never in a COMMIT."""
+
+    @pytest.fixture
+    def sqlite_engine(self, tmp_path: Path) -> Iterator[Engine]:
+        engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}", sqlite_busy_timeout_ms=300)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER, pad TEXT)"))
+        yield engine
+        engine.dispose()
+
+    @staticmethod
+    def _write(engine: Engine, rows: int) -> None:
+        for n in range(rows):
+            with writer(engine).begin() as connection:
+                connection.execute(
+                    text("INSERT INTO t VALUES (:n, :pad)"), {"n": n, "pad": "x" * 3000}
+                )
+
+    @staticmethod
+    def _autocheckpoint(engine: Engine) -> int:
+        with engine.connect() as connection:
+            return int(connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+
+    def test_commits_leave_checkpoints_to_it_only_while_it_runs(
+        self, sqlite_engine: Engine, tmp_path: Path
+    ) -> None:
+        assert self._autocheckpoint(sqlite_engine) == 1000
+        checkpointer = WalCheckpointer(sqlite_engine, interval_seconds=60)
+        checkpointer.start()
+        try:
+            assert self._autocheckpoint(sqlite_engine) == 0
+            self._write(sqlite_engine, 1200)
+            # SQLite's own checkpoints would have started the WAL over near 1,000 pages.
+            assert (tmp_path / "wal.db-wal").stat().st_size > 1100 * 4096
+            frames, copied = checkpointer.checkpoint()
+            assert frames >= 1200
+            assert copied == frames
+        finally:
+            checkpointer.stop()
+        assert self._autocheckpoint(sqlite_engine) == 1000
+
+    def test_the_wal_starts_over_while_writers_keep_writing(
+        self, sqlite_engine: Engine, tmp_path: Path
+    ) -> None:
+        checkpointer = WalCheckpointer(sqlite_engine, interval_seconds=0.05)
+        checkpointer.start()
+        stop = threading.Event()
+
+        def keep_writing() -> None:
+            while not stop.is_set():
+                self._write(sqlite_engine, 10)
+
+        thread = threading.Thread(target=keep_writing)
+        thread.start()
+        try:
+            time.sleep(1.5)
+        finally:
+            stop.set()
+            thread.join(10)
+            checkpointer.stop()
+        with sqlite_engine.connect() as connection:
+            written = connection.execute(text("SELECT count(*) FROM t")).scalar_one()
+        # Each row takes a page: had the WAL never started over, it would hold them all.
+        assert written > 300
+        assert (tmp_path / "wal.db-wal").stat().st_size < written * 4096 / 2

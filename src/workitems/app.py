@@ -32,7 +32,7 @@ from workitems.api.security_headers import SecurityHeadersMiddleware
 from workitems.auth.cache import TokenCache
 from workitems.auth.throttle import Limits, Throttle
 from workitems.config import Settings
-from workitems.db import Timeouts, is_sqlite, make_engine, writer
+from workitems.db import Timeouts, WalCheckpointer, is_sqlite, make_engine, writer
 from workitems.http.session import new_write_limiter
 from workitems.notify.delivery import DeliveryConfig
 from workitems.notify.worker import DeliveryWorker, wake_on_commit
@@ -65,7 +65,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # at once, and the pool never churns overflow connections under steady load.
         to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         # SQLite's single writer: write requests queue here, not in its busy-wait.
-        running.state.write_limiter = new_write_limiter(engine.dialect.name)
+        write_queue = new_write_limiter(
+            engine.dialect.name, max_wait_seconds=settings.write_queue_seconds
+        )
+        running.state.write_limiter = write_queue
+        # ... and its WAL is checkpointed beside them, never inside a writer's COMMIT.
+        checkpointer = WalCheckpointer(engine) if engine.dialect.name == "sqlite" else None
+        if checkpointer is not None:
+            checkpointer.start()
         # Start-up objects (modules, ORM and pydantic metadata) live forever; moving them
         # out of the collector's view stops full collections rescanning them under load.
         gc.collect()
@@ -76,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if worker and stop_waking:
             stop_waking()
             worker.stop()
+        if write_queue is not None:
+            write_queue.close()
+        if checkpointer is not None:
+            checkpointer.stop()
         engine.dispose()
 
     # Swagger UI and ReDoc assets are served by the app itself: no CDN, works offline.

@@ -164,6 +164,13 @@ class Settings(BaseSettings):
         description="Requests one process works on at once; more are answered 503 with "
         "Retry-After at once (the probes are never refused).",
     )
+    write_queue_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="SQLite: the longest a write request may wait for its turn at the "
+        "single writer; a write that would wait longer is answered 503 with Retry-After at "
+        "once.",
+    )
     rate_limit_storage_url: str | None = Field(
         default=None,
         description="Where failed-authentication counts live: unset keeps them in each "

@@ -90,6 +90,13 @@ class UnavailableError(WorkitemsError):
     title = "Service unavailable"
 
 
+class OverloadedError(UnavailableError):
+    """More work queued than the server can finish in time: refused at once, unchanged,
+    so a retry is safe (the same answer as the in-flight bound's)."""
+
+    title = "Service unavailable"
+
+
 class QueryTooExpensiveError(WorkitemsError):
     """A search ran past its time budget and was stopped, so it cannot hold a worker.
 

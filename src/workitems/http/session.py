@@ -8,11 +8,12 @@ commits (or rolls back) its session, and the connection is back in the pool befo
 thread is released. Nothing is left for the event loop to commit.
 
 SQLite has one writer at a time. Its write requests (any method but GET, HEAD and OPTIONS)
-queue for one slot of their own (``app.state.write_limiter``) before they take a thread, so
-writers wait in line on the event loop, hold no thread while they wait, and each commits in
-the same thread right after its flush; never in SQLite's sleeping busy-wait, and never
-with the write lock held across a hop. PostgreSQL has no such limiter: its pool and row
-locks serve concurrent writers.
+run their hop in the ``WriteQueue`` (``app.state.write_limiter``, ``http/writers.py``): one
+thread of their own that takes them in order, so each write commits in the same thread right
+after its flush, the next starts the moment it has committed (no event-loop turn between
+two writes), and writers never meet in SQLite's sleeping busy-wait nor hold the write lock
+across a hop. A write that would queue longer than its bound is refused at once with 503.
+PostgreSQL has no such queue: its pool and row locks serve concurrent writers.
 
 A dependency that needs the database only sometimes (the token check, on a cache miss) is a
 ``HopDependency``: on a route that passes its value straight to a sync endpoint, it may
@@ -28,14 +29,16 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Annotated, Any
 
-from anyio import CapacityLimiter, to_thread
+from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
+from workitems.http.writers import WriteQueue
+
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-#: ``Session.info`` key: the limiter a write request's hop queues on (SQLite only).
+#: ``Session.info`` key: the ``WriteQueue`` a write request's hop runs in (SQLite only).
 WRITE_LIMITER = "workitems.write_limiter"
 #: ``request.state`` attribute: the request's ``Pending`` values.
 _PENDING = "workitems_pending"
@@ -117,10 +120,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def new_write_limiter(dialect: str) -> CapacityLimiter | None:
-    """One writer slot on SQLite; ``None`` (no queue of our own) elsewhere. Created inside
-    the running event loop (the app's lifespan)."""
-    return CapacityLimiter(1) if dialect == "sqlite" else None
+def new_write_limiter(dialect: str, *, max_wait_seconds: float = 1.0) -> WriteQueue | None:
+    """SQLite's one writer: a ``WriteQueue`` that refuses a write which would wait longer
+    than ``max_wait_seconds``; ``None`` (no queue of our own) elsewhere."""
+    return WriteQueue(max_wait_seconds=max_wait_seconds) if dialect == "sqlite" else None
 
 
 def _unit_of_work(
@@ -142,19 +145,21 @@ def _unit_of_work(
 
 
 def in_one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """``endpoint`` (sync) run with its session's commit or rollback in one threadpool
-    hop, queued on the session's write limiter when it has one. FastAPI reads the
-    parameters through ``__wrapped__``, so dependencies and OpenAPI are unchanged."""
+    """``endpoint`` (sync) run with its session's commit or rollback in one hop: to the
+    session's ``WriteQueue`` when it has one, to the threadpool otherwise. FastAPI reads
+    the parameters through ``__wrapped__``, so dependencies and OpenAPI are unchanged."""
 
     @functools.wraps(endpoint)
     async def run(**kwargs: Any) -> Any:
         sessions = [value for value in kwargs.values() if isinstance(value, Session)]
-        limiter = next(
+        queue = next(
             (s.info[WRITE_LIMITER] for s in sessions if s.info.get(WRITE_LIMITER) is not None),
             None,
         )
         work = functools.partial(_unit_of_work, endpoint, sessions, kwargs)
-        return await to_thread.run_sync(work, limiter=limiter)
+        if queue is not None:
+            return await queue.run(work)
+        return await to_thread.run_sync(work)
 
     return run
 
