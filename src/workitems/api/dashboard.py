@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel
 
 from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
 from workitems.clock import utc_now
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.reporting.dashboard import build_dashboard
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/dashboard", tags=["dashboard"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/dashboard", tags=["dashboard"])
 
 
 class DashboardOut(BaseModel):

@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from workitems.api.deps import TasksRead
 from workitems.api.responses import json_response
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service
 from workitems.search.schemas import SearchResults
 from workitems.search.service import SearchSort
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/search", tags=["search"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/search", tags=["search"])
 
 QUERY_HELP = (
     'Words (all must match, stemmed), `"exact phrase"`, `-excluded`, `prefix*`, and filters: '

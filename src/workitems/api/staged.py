@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import Body, Header, Query, Request, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksApprove, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
@@ -13,6 +13,7 @@ from workitems.api.problems import item_error, problem
 from workitems.api.responses import json_response
 from workitems.errors import WorkitemsError
 from workitems.http.params import PathId, QueryId
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.staging import attention, service
 from workitems.staging import review as reviewing
@@ -34,7 +35,7 @@ from workitems.staging.schemas import (
     SnoozeIn,
 )
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/staged", tags=["staging"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/staged", tags=["staging"])
 BULK_PATH = "/api/tasks/staged/bulk"
 
 

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.problems import item_error
 from workitems.api.responses import json_response
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.task import cleanup, service
 from workitems.task.enums import SweepAction, SweepOutcome
@@ -20,7 +21,7 @@ from workitems.task.schemas import (
     TaskOut,
 )
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/stale", tags=["cleanup"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/stale", tags=["cleanup"])
 
 _DONE = {
     SweepAction.nudge: SweepOutcome.nudged,

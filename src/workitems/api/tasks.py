@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from workitems.api.deps import IfMatch, OptionalIfMatch, TasksRead, TasksWrite
 from workitems.api.etags import format_etag
@@ -14,6 +14,7 @@ from workitems.api.responses import json_response
 from workitems.bounds import Day, Instant
 from workitems.clock import utc_today
 from workitems.errors import ValidationError, WorkitemsError
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service as search
 from workitems.task import bulk, service
@@ -38,7 +39,7 @@ from workitems.task.schemas import (
 )
 from workitems.user.resolve import resolve_people
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks", tags=["tasks"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks", tags=["tasks"])
 
 E = TypeVar("E", bound=StrEnum)
 

@@ -4,7 +4,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
@@ -16,6 +16,7 @@ from workitems.api.staged import candidates_out
 from workitems.bounds import STRIP, Day, Id
 from workitems.errors import ValidationError
 from workitems.http.params import PathId
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.staging import attention
 from workitems.staging.schemas import CandidateOut
@@ -29,7 +30,9 @@ from workitems.transcript.schemas import (
     TranscriptPage,
 )
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/transcripts", tags=["transcripts"])
+router = PrefixedRouter(
+    route_class=SessionRoute, prefix="/api/tasks/transcripts", tags=["transcripts"]
+)
 UPLOAD_PATH = "/api/tasks/transcripts"
 
 _RAW_FILE: dict[str, Any] = {"description": "The file's text, as exported."}

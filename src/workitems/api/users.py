@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from workitems.api.deps import UsersRead
 from workitems.api.responses import json_response
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.user import service
 from workitems.user.schemas import UserList, UserOut
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/users", tags=["users"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/users", tags=["users"])
 
 
 @router.get(

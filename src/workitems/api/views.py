@@ -2,18 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 
 from workitems.api.deps import TasksRead, TasksWrite
 from workitems.api.responses import json_response
 from workitems.http.params import PathId
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.search import service as search
 from workitems.search.schemas import SearchResults
 from workitems.view import service
 from workitems.view.schemas import ViewCreate, ViewList, ViewOut, ViewUpdate
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/views", tags=["views"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/views", tags=["views"])
 
 
 @router.get("", response_model=ViewList, summary="Your saved views, then those shared with you")

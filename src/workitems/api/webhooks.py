@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import Depends, Request, Response, status
 
 from workitems.api.deps import TasksWrite
 from workitems.api.responses import json_response
 from workitems.auth.service import Principal
 from workitems.errors import PermissionDeniedError
 from workitems.http.params import PathId
+from workitems.http.routers import PrefixedRouter
 from workitems.http.session import SessionDep, SessionRoute
 from workitems.notify import webhooks as service
 from workitems.notify.schemas import (
@@ -23,7 +24,7 @@ from workitems.notify.schemas import (
 )
 from workitems.user.models import UserRole
 
-router = APIRouter(route_class=SessionRoute, prefix="/api/tasks/webhooks", tags=["webhooks"])
+router = PrefixedRouter(route_class=SessionRoute, prefix="/api/tasks/webhooks", tags=["webhooks"])
 
 
 async def _admin(principal: TasksWrite) -> Principal:

@@ -224,9 +224,18 @@ def _task_row(row: Any) -> TaskRow:
     )  # fmt: skip
 
 
+@functools.cache
+def _row_by_id(dialect: str) -> Select[Any]:
+    """Built once: its compiled-cache key is then computed once too, not per request."""
+    return _row_select(dialect).where(Task.id == bindparam("task_id"))
+
+
 def find_row(session: Session, task_id: int) -> TaskRow | None:
-    query = _row_select(session.get_bind().dialect.name).where(Task.id == task_id)
-    row = session.execute(query).first()
+    # Plain columns: run as Core on the session's connection (same transaction), without
+    # the ORM's statement and row machinery, about a third of a GET's time in the hop.
+    connection = session.connection()
+    query = _row_by_id(connection.dialect.name)
+    row = connection.execute(query, {"task_id": task_id}).first()
     return None if row is None else _task_row(row)
 
 
@@ -239,11 +248,13 @@ def rows_by_id(session: Session, ids: Sequence[int]) -> list[TaskRow]:
     return [found[task_id] for task_id in ids if task_id in found]
 
 
+_PERSON_REF = select(User.id, User.email, User.display_name).where(User.id == bindparam("user_id"))
+
+
 def person_ref(session: Session, user_id: int) -> PersonRef | None:
-    """A user as responses show them: three columns, not the ORM's whole ``User``."""
-    row = session.execute(
-        select(User.id, User.email, User.display_name).where(User.id == user_id)
-    ).first()
+    """A user as responses show them: three columns, not the ORM's whole ``User``; a
+    statement built once, run as Core on the session's connection."""
+    row = session.connection().execute(_PERSON_REF, {"user_id": user_id}).first()
     return None if row is None else PersonRef(*row)
 
 
