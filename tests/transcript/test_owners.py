@@ -3,7 +3,7 @@
 import pytest
 
 from workitems.transcript.extract import ParticipantInfo
-from workitems.transcript.owners import Roster, is_ambiguous, learn_names
+from workitems.transcript.owners import Roster, is_ambiguous, learn_names, learn_voices
 
 TEAM = (
     ParticipantInfo("Priya Raman", "Product Manager", "priya@example.com", ("PR",)),
@@ -105,3 +105,25 @@ class TestLearnNames:
             ("A", "Right, let's go."),
         ]
         assert learn_names(turns) == {}
+
+
+class TestLearnVoices:
+    def test_thanks_with_a_name_goes_back_to_who_just_spoke(self) -> None:
+        # Raw ASR: the chair says everyone's name; "thanks tanya" thanks the chair, who
+        # just took the call on, not the next speaker.
+        turns = [
+            ("Speaker 0", "omar can you take the twelve roofs in cedar park tomorrow"),
+            ("Speaker 1", "yeah i'll do cedar park tomorrow"),
+            ("Speaker 1", "oh and the lady on oak street she called me four times"),
+            ("Speaker 0", "yeah um i'll call her back myself right after this"),
+            ("Speaker 1", "thanks tanya"),
+            ("Speaker 2", "she called me too twice"),
+        ]
+        people = [
+            ParticipantInfo("Tanya Brooks", "Claims Manager", "tanya@example.com"),
+            ParticipantInfo("Omar Haddad", "Adjuster", "omar@example.com"),
+            ParticipantInfo("Jess Morgan", "Adjuster", "jess@example.com"),
+        ]
+        voices = learn_voices(turns, people)
+        assert voices.get("Speaker 0") == "Tanya Brooks"
+        assert voices.get("Speaker 2") != "Tanya Brooks"

@@ -430,6 +430,10 @@ def _assign(votes: dict[str, dict[str, int]], never: dict[str, set[str]]) -> dic
     return learned
 
 
+_THANKS = re.compile(
+    r"(?i)^\W*(?:(?:ok|okay|great|perfect|brilliant|lovely|cool|yeah|yes|right|um|uh)\W+)*"
+    r"(?:thanks|thank\s+you|cheers|ta)\W*$"
+)
 _INTRO_BEFORE = re.compile(r"(?:\bi'm|\bi\s+am|\bthis\s+is|\bmy\s+name\s+is|\bit's)\s*$", re.I)
 _INTRO_AFTER = re.compile(r"^\s*(?:here\b|speaking\b)", re.I)
 _GENERIC_LABEL = re.compile(r"(?i)^(?:speaker|spk|participant|guest|unknown|person)[\s_-]*\w{0,3}$")
@@ -448,8 +452,9 @@ def learn_voices(
     Raw ASR labels speakers by number while people say each other's names, often in lower
     case. A participant's name said by a speaker ("thanks tunde", "over to you, Gwen") is
     not that speaker, and is evidence for the speaker who answers next (and, at the start
-    of a turn, for the one just answered); "I'm Gwen" or "Gwen here" is strong evidence
-    for the speaker. Each label goes to the participant with the most evidence, one to one.
+    of a turn, for the one just answered; after "thanks", only for the one just answered);
+    "I'm Gwen" or "Gwen here" is strong evidence for the speaker. Each label goes to the
+    participant with the most evidence, one to one.
     """
     labels = {speaker for speaker, _ in turns if speaker and is_anonymous(speaker)}
     if not labels or not participants:
@@ -470,6 +475,14 @@ def learn_voices(
                 continue
             if speaker:
                 never.add((speaker, name))
+            if _THANKS.match(text[: mention.start]):
+                # "thanks tanya": said back to whoever just took something on.
+                before = next(
+                    (s for s, _ in reversed(turns[max(0, i - 2) : i]) if s and s != speaker), None
+                )
+                if before is not None:
+                    votes[(before, name)] = votes.get((before, name), 0.0) + 1.5
+                continue
             after = next((s for s, _ in turns[i + 1 : i + 3] if s and s != speaker), None)
             if after is not None:
                 votes[(after, name)] = votes.get((after, name), 0.0) + 1

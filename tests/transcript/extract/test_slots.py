@@ -119,3 +119,24 @@ def test_a_time_said_before_the_work_is_not_its_deadline() -> None:
 )
 def test_due_date_of_a_request_and_its_acceptance(request_line: str, reply: str, due: date) -> None:
     assert only(extract(*in_context(request_line, reply))).due == due
+
+
+@pytest.mark.parametrize(
+    ("lines", "owner"),
+    [
+        # A group hands the work to someone by name: they own it (participant or not).
+        (("Alice: Let's have Sam run the load test again before launch.",), "Sam Ortiz"),
+        (("Alice: ok let's have jen do the flyers again by the end of the month",), "jen"),
+        (("Alice: Let's have Brian Cole look at the organ quote before we decide.",), "Brian Cole"),
+        # An offer that someone only takes note of stays the offerer's.
+        (
+            (
+                "Bob: I'll issue the revised door schedule on the 31st, you'll have it then.",
+                "Sam: Okay. As long as it's not later than that.",
+            ),
+            "Bob",
+        ),
+    ],
+)
+def test_owner_of_handed_and_offered_work(lines: tuple[str, ...], owner: str) -> None:
+    assert only(extract(*in_context(*lines))).owner == owner

@@ -342,3 +342,98 @@ def test_a_title_is_never_a_bare_verb() -> None:
     item = only(extract("Bob: I'll chase."))
     assert len(item.title.split()) > 1
     assert "title_vague" in item.warnings
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A time said after a noun is not part of its phrase ("the letter last week").
+        (
+            (
+                "Chris: They sent the engagement letter last week. I haven't signed it. "
+                "I'll sign it ASAP.",
+            ),
+            "Sign the engagement letter",
+        ),
+        # A topic raised on its own and pointed back at ("the e2e tests ... own them").
+        (
+            (
+                "Dana: ok um so the e2e tests for checkout somebody has to own them they've "
+                "been flaky for like a month who can take that",
+                "Tomas: i'll do it um i'll go through them tomorrow and quarantine the flaky ones",
+            ),
+            "Go through the e2e tests for checkout and quarantine the flaky ones",
+        ),
+        (
+            (
+                "Olivia: Perfect. Jamal, the welcome pack.",
+                "Jamal: It's mostly fine. The org chart is out of date.",
+                "Olivia: Who's going to refresh it?",
+                "Jamal: I'll update it next Monday.",
+            ),
+            "Refresh the welcome pack",
+        ),
+        # In ASR run-ons a phrase before a finite verb is a subject, said after a filler.
+        (
+            (
+                "Teresa: ok um the backlog spreadsheet is a mess by the way there's duplicates",
+                "Hui: i know some of those closed in march but nobody updated the status",
+                "Teresa: can somebody clean that up i need real numbers for the council",
+                "Hui: yeah i'll clean it up today",
+            ),
+            "Clean up the backlog spreadsheet",
+        ),
+        # "them" wants a plural, and "I really need them" keeps the letters salient.
+        (
+            (
+                "Daniel: She has the tenancy agreement and the benefit letters at home.",
+                "Amira: I really need them for the defence.",
+                "Daniel: I'm seeing her tomorrow at the community centre anyway. "
+                "I'll collect them then.",
+            ),
+            "Collect the benefit letters",
+        ),
+    ],
+)
+def test_pronouns_in_asr_and_topic_talk(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # An act or a role said without its complement bridges to what was just said.
+        (
+            (
+                "Wes: and um the deck on elm court failed the railing was too low",
+                "Teresa: again",
+                "Wes: again yeah so um i'll do the reinspection on the 21st",
+            ),
+            "Do the reinspection of the deck on elm court",
+        ),
+        (
+            (
+                "Mei: the supermarket on elm road the manager say maybe they give extra",
+                "Fatima: maybe or yes",
+                "Mei: i will ask the manager tomorrow",
+            ),
+            "Ask the manager of the supermarket on elm road",
+        ),
+        # A particle left after the object goes back to its verb.
+        (
+            ("Alice: Sam, could you set the groups up by the 1st of December?", "Sam: Yes."),
+            "Set up the groups",
+        ),
+        # ASR without punctuation: a negated verb starts a new sentence.
+        (
+            (
+                "Keisha: i'll call the supplier first thing tomorrow their office doesn't open "
+                "till seven",
+            ),
+            "Call the supplier",
+        ),
+        (("Josh: yeah i'll fold the cake boxes on friday don't worry",), "Fold the cake boxes"),
+    ],
+)
+def test_spans_and_bridges(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title

@@ -182,6 +182,23 @@ def _chunk(words: Sequence[str], start: int) -> int:
             break
         if position > start and word in DETERMINERS and word not in ("two", "three", "new"):
             break
+        if (
+            position > start
+            and word in ("last", "next", "this", "that")
+            and position + 1 < len(words)
+            and words[position + 1] in _TIME_NOUNS
+        ):
+            break  # "the engagement letter last week"
+        if (
+            position > start + 1
+            and word.endswith("s")
+            and not words[position - 1].endswith("s")
+            and position + 1 < len(words)
+            and words[position + 1] in _NP_OPENERS
+            and words[position - 1] not in DETERMINERS | _PREPOSITIONS | _ATTACH
+            and words[position - 1] not in ("under", "over")
+        ):
+            break  # "the benefits page mentions the old provider": a verb
         if position > start and word.endswith("ed") and words[position - 1] not in DETERMINERS:
             break
         if (
@@ -204,7 +221,12 @@ _CHUNK_STOP = wordset(
     "matters arrives leaves breaks fails crashes still already always never usually often "
     "really actually come arrive happen exist yet too either anymore nobody everyone "
     "anyone somebody someone nothing everybody yes yeah yep no okay ok right sure please "
-    "thanks"
+    "thanks anyway then now again though instead later today tonight tomorrow yesterday "
+    "ago here where's how's when's why's who's what's"
+)
+_TIME_NOUNS = wordset(
+    "week weekend month year time morning afternoon evening night quarter monday tuesday "
+    "wednesday thursday friday saturday sunday"
 )
 _PLURAL_VERBS = wordset("look seem come go need want feel sound get keep say think know work")
 #: Heads that count or measure: the thing is in their "of" phrase ("the rest of the
@@ -304,8 +326,10 @@ def clause_phrases(clause: Clause, order: float = 0.0) -> list[Phrase]:
         )
         if (before in _ATTACH or before in _PREPOSITIONS) and not verb_before:
             role = "oblique"  # not "look at the results", "go through the audit"
-        elif subject_slot:
-            role = "subject"
+        elif _topic(words, cased, position, full_end):
+            role = "topic"
+        elif subject_slot or (end < len(words) and words[end] in _FINITE_AFTER):
+            role = "subject"  # also in ASR run-ons: "ok um the backlog spreadsheet is a mess"
         else:
             role = "object"
         head = words[end - 1]
@@ -354,6 +378,34 @@ def clause_phrases(clause: Clause, order: float = 0.0) -> list[Phrase]:
     return found
 
 
+def _topic(words: Sequence[str], cased: Sequence[str], position: int, end: int) -> bool:
+    """A phrase said on its own to raise what is talked about next: "Jamal, the welcome
+    pack.", or before a clause that points back at it ("the e2e tests for checkout,
+    somebody has to own them"; "the x-ray service, somebody needs to ring them"). What a
+    pronoun later points back at is usually this topic (a left dislocation)."""
+    if any(
+        w not in _TOPIC_LEAD and not (k > 0 and cased[k][:1].isupper())
+        for k, w in enumerate(words[:position])
+    ):
+        return False
+    return end == len(words) or words[end] in _TOPIC_FOLLOW
+
+
+#: What may come before a topic: discourse markers, fillers, a name said to someone.
+_TOPIC_LEAD = wordset(
+    "and so ok okay right well now then also um uh er next first second third last "
+    "brilliant great good cool fine oh alright lastly finally"
+)
+#: What may follow it: a new clause about it.
+_TOPIC_FOLLOW = wordset(
+    "i we they he she you it somebody someone anybody anyone who who's where's what's how's "
+    "i'll we'll they'll it's they're we're i'm we've they've"
+)
+#: Finite verbs that show the phrase before them is a subject.
+_FINITE_AFTER = wordset(
+    "is are was were has have had will would can could should must isn't aren't wasn't "
+    "weren't hasn't haven't won't can't needs need looks look seems seem keeps keep"
+)
 #: "it's a blocker": what follows a copula describes the subject, it is not a new thing.
 _COPULA_CONTRACTIONS = wordset("it's that's he's she's they're we're you're what's")
 _NUMBERS = wordset(
@@ -417,10 +469,12 @@ class Discourse:
 
     def _chain(self, clause: Clause, order: float) -> Phrase | None:
         """ "Did the report come back?" / "It came in this morning.": a pronoun said on
-        the way is one more mention of what it stands for, which keeps that salient."""
+        the way is one more mention of what it stands for, which keeps that salient ("I
+        really need them" keeps the letters salient over a place said after)."""
         for position, word in enumerate(clause.words[:6]):
             if word in _CHAIN:
-                found = self._named_one(self._best("it", frozenset(), pool=self.before))
+                pronoun = "them" if word == "them" else "it"
+                found = self._named_one(self._best(pronoun, frozenset(), pool=self.before))
                 if found is None:
                     return None
                 role = "subject" if position < 2 or word in ("it's", "they're") else "object"
@@ -470,7 +524,7 @@ class Discourse:
                 score = self._salience(phrase, linked)
                 plural = phrase.head.endswith("s") and not phrase.head.endswith("ss")
                 if pronoun in _PLURAL_PRONOUNS and not person:
-                    score += 1.0 if plural else 0.0
+                    score += 1.0 if plural else -0.5
                 elif pronoun in ("it", "that", "this") and plural:
                     score -= 1.0
                 if best is None or score > best[0]:
@@ -479,7 +533,7 @@ class Discourse:
 
     def _salience(self, phrase: Phrase, linked: bool) -> float:
         score = -phrase.order * 1.5
-        score += {"subject": 2.0, "object": 1.5, "oblique": 0.0}[phrase.role]
+        score += {"topic": 3.0, "subject": 2.0, "object": 1.5, "oblique": 0.0}[phrase.role]
         score += min(self._heads.get(stem(phrase.head), 1) - 1, 3) * 0.5
         if linked:
             score += 4.0
@@ -541,8 +595,11 @@ class Discourse:
         if head != pw[core_end - 1]:
             merged[-1] = words[-1]
         tail = list(best.cased[core_end:])
-        if tail and (tail[-1].lower() in _NOT_WORK or tail[-1].lower() in PERSON_NOUNS):
-            tail = []
+        if tail and (
+            (tail[-1].lower() in _NOT_WORK and not _named_time(tail))
+            or tail[-1].lower() in PERSON_NOUNS
+        ):
+            tail = []  # not "the cfo on monday", but "the rota for opening week"
         merged.extend(tail)
         return merged if len(merged) <= 10 else None
 
@@ -620,6 +677,19 @@ class Discourse:
         return None
 
 
+def _named_time(tail: Sequence[str]) -> bool:
+    """ "for opening week", "for launch day": a time named by what happens in it, which
+    names the thing ("the rota for opening week"), unlike "on Monday" or "for next week"."""
+    words = [w.lower() for w in tail]
+    return len(words) >= 3 and words[-2] not in _TIME_WORDS and words[-2] not in STOP
+
+
+_TIME_WORDS = wordset(
+    "next this last every coming following each same whole entire first second third one two "
+    "three four few couple"
+)
+
+
 def _ordinal(word: str) -> bool:
     """ "the fifteenth", "the 3rd": a date, not a thing."""
     return word.endswith(("th", "st", "nd", "rd")) and (word[:-2].isdigit() or word in _ORDINALS)
@@ -632,7 +702,7 @@ _ORDINALS = wordset(
 )
 
 
-_CHAIN = wordset("it it's")
+_CHAIN = wordset("it it's them")
 _WANT = wordset("need needs want wants require requires needed wanted like")
 _PLACEHOLDERS = wordset("thing things stuff one ones")
 _POSSESSIVES = frozenset(["my", "your", "our", "their", "his", "her", "its"])

@@ -2,7 +2,8 @@
 
 **Owner**, in order: the person who accepted a request or answered a who-question; the
 speaker of a first-person commitment; the person named as the subject ("Marcus will", "the
-designer is going to", "let's have Tom"); the person addressed by name; for an unnamed
+designer is going to", "let's have Tom"); the person a group hands the work to ("let's have
+Nadia do both references"); the person addressed by name; for an unnamed
 "you", the next other speaker (a guess, listed with the others nearby as candidates). A
 group ("we should", "someone from legal") has no owner; "someone" gets a warning.
 
@@ -25,7 +26,7 @@ from workitems.transcript.dates import find_due
 from workitems.transcript.extract.cues import Cue
 from workitems.transcript.extract.linking import Item, Seed
 from workitems.transcript.extract.normalize import Turn
-from workitems.transcript.extract.title import make_title, title_seed
+from workitems.transcript.extract.title import causee, make_title, title_seed
 from workitems.transcript.owners import Mention, Roster, is_ambiguous
 
 
@@ -66,7 +67,7 @@ def fill(
 def _owner(
     item: Item, turns: Sequence[Turn], roster: Roster
 ) -> tuple[str | None, str | None, tuple[str, ...], list[str]]:
-    if item.acceptor is not None:
+    if item.acceptor is not None and _asked(item):
         return (*_speaker(turns[item.acceptor].speaker, roster), (), [])
     seeds = sorted(item.seeds, key=lambda s: -s.probability)
     for seed in seeds:
@@ -95,6 +96,13 @@ def _owner(
                 return label, email, tuple(s for s in nearby if s != label), []
             return None, None, nearby, ["owner_unknown"]
     for seed in seeds:
+        handed = causee(seed.cue)
+        if handed is not None:
+            mentions = roster.mentions(handed)
+            if mentions and mentions[0].start == 0:
+                return _mention(mentions[0], roster)
+            return handed, None, (), []
+    for seed in seeds:
         if seed.cue.rule == "someone":
             return None, None, (), ["no_owner"]
     for seed in seeds:
@@ -104,6 +112,18 @@ def _owner(
         if seed.cue.kind == "explicit":
             return (*_speaker(turns[seed.cue.turn].speaker, roster), (), [])
     return None, None, (), []
+
+
+def _asked(item: Item) -> bool:
+    """Someone asked for the work, so whoever accepted owns it; not an offer ("I'll issue
+    the revised schedule on the 31st, you'll have it then" / "Okay."), whose "okay" only
+    takes note."""
+    offered = {
+        s.cue.turn for s in item.seeds if s.cue.kind == "self" and "negated" not in s.cue.flags
+    }
+    return (
+        any(s.cue.kind != "self" and s.cue.turn not in offered for s in item.seeds) or not offered
+    )
 
 
 def _speaker(label: str | None, roster: Roster) -> tuple[str | None, str | None]:

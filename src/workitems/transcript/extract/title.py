@@ -61,7 +61,7 @@ _TITLE_WORDS = 16
 _VAGUE_TITLE = "Follow up on the discussion"
 #: Verbs whose work is named by what follows them elsewhere: "handle it", "take care of
 #: that", "get that done", "do the needful", "own that", "knock it out".
-LIGHT = wordset("handle do take deal sort own knock tackle cover action manage")
+LIGHT = wordset("handle do take deal sort own knock tackle cover action manage aim")
 #: Verbs that take a clause: "check whether the vaccine arrived" keeps its clause.
 _CLAUSE_VERBS = wordset("check see find ask confirm verify figure make double-check know")
 _COMPLEMENTIZERS = wordset("whether if that what how when why where who which")
@@ -109,6 +109,41 @@ class Title:
     vague: bool
     #: The seed whose clause the title was made from.
     seed: Seed | None
+
+
+def causee(cue: Cue) -> str | None:
+    """The person "let's have Nadia do both references" hands the work to ("Nadia", as
+    said), or None: "have", one to three capitalised words (in ASR text without case, one
+    word that is no common word), then a verb."""
+    words, cased = cue.predicate(), cue.predicate_cased()
+    if len(words) < 3 or words[0] != "have" or cue.kind not in ("group", "explicit"):
+        return None
+    end = 1
+    while end < min(len(cased), 4) and cased[end][:1].isupper() and cased[end].isalpha():
+        end += 1
+    if end == 1 and words[1].isalpha() and not _COMMON.intersection([words[1]]):
+        end = 2  # "let's have nadia do both references"
+    if end == 1 or end >= len(words) or words[end] in _COMMON - VERBS - _DO_VERBS:
+        return None
+    nxt = words[end + 1] if end + 1 < len(words) else ""
+    if words[end] not in VERBS | _DO_VERBS and nxt not in DETERMINERS:
+        return None  # a verb: one the lexicon knows, or one followed by its object
+    return " ".join(cased[1:end])
+
+
+_DO_VERBS = wordset("do look go get make take give run")
+#: Words after "have" that are not a person's name.
+_COMMON = (
+    STOP
+    | NP_STOP
+    | DETERMINERS
+    | VERBS
+    | VAGUE_OBJECTS
+    | wordset(
+        "someone somebody anyone anybody everyone everybody people team them him her us you "
+        "legal finance marketing sales support ops hr it design engineering product"
+    )
+)
 
 
 def title_seed(item: Item) -> Seed | None:
@@ -200,9 +235,7 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
         return _VAGUE_TITLE, True, 0
     verb = _base_form(cased[0])
     body = list(cased[1:_TITLE_MAX])
-    anchor = min((s.cue.clause for s in item.seeds), key=lambda c: (c.turn, c.index))
-    if anchor.turn < cue.turn - Discourse.WINDOW:
-        anchor = cue.clause
+    anchor = cue.clause
     discourse = Discourse(turns, _linked(cue, item), anchor.turn, anchor.index)
     body, resolved = _resolve(body, verb, discourse)
     if verb in _NEEDS_OBJECT and body and body[0].lower() in ("to", "with", "over", "back"):
@@ -327,6 +360,12 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
         if word in _TITLE_CUT or _filler_like(words, position):
             end = position
             break
+        if word.endswith("n't") and not embedded and position >= 2:
+            # ASR run-on: "i'll fold them don't worry", "their office doesn't open till".
+            end = position
+            if position >= 3 and words[position - 2] in _POSSESSIVE_SUBJECTS:
+                end = position - 2
+            break
         if position >= 3 and word in ("maybe", "perhaps", "probably", "possibly"):
             end = position  # "a first project, maybe the churn model": an afterthought
             break
@@ -364,6 +403,17 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
             default=_TITLE_MAX,
         )
         words, cased = words[:cut], cased[:cut]
+    if (
+        len(words) > 3
+        and words[-1] in ("up", "out", "off", "down")  # not "send it over": same work
+        and words[-2] not in _PRONOUNS
+        and words[1] not in _PARTICLES
+        and words[-2] not in STOP
+        and not set(words[1:-1]) & _BOUNDARIES  # "the analysis with the users split out"
+    ):
+        # "set the groups up": the particle is the verb's ("set up the groups").
+        words = [words[0], words[-1], *words[1:-1]]
+        cased = [cased[0], cased[-1], *cased[1:-1]]
     while len(words) > 1 and (words[-1] in STOP or words[-1] in NP_STOP or words[-1] in _ARTICLES):
         if words[-1] in _PRONOUNS | {"me", "you", "us"} or (
             words[-1] in _PARTICLES and words[-2] in _PRONOUNS
@@ -373,6 +423,7 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
     return words, cased
 
 
+_POSSESSIVE_SUBJECTS = wordset("their his her its our my your the")
 #: Where an over-long title may end, and what may not end it.
 _BOUNDARIES = wordset("to and for with in on so or at from")
 _ARTICLES = wordset("a an the this that these those some any all each every both")
@@ -601,6 +652,17 @@ _ATTRIBUTES = {
         wordset("estimate estimates quote quotes options option budget agenda plan timeline"),
         "for",
     ),
+    # Acts on a thing ("the renewal" of the certificate, "the reinspection" of the deck) and
+    # the people of a place ("the manager" of the supermarket).
+    **dict.fromkeys(
+        wordset(
+            "renewal reinspection inspection analysis audit survey summary replacement repair "
+            "manager owner"
+        ),
+        "of",
+    ),
+    **dict.fromkeys(wordset("response reply answer"), "to"),
+    **dict.fromkeys(wordset("update feedback comments notes"), "on"),
 }
 
 
