@@ -134,3 +134,11 @@ class TestFindDue:
 
     def test_a_date_earlier_in_the_year_rolls_to_next_year(self) -> None:
         assert find_due("by February 1", MONDAY)[0] == date(2026, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'll send the invite for the Q3 kickoff all-hands.", "the Q1 numbers look fine"],
+)
+def test_a_quarter_that_names_something_is_no_deadline(text: str) -> None:
+    assert find_due(text, MONDAY) == (None, None)

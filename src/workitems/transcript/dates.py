@@ -265,7 +265,16 @@ def _acceptable(match: re.Match[str], phrase: str, text: str) -> bool:
         _NTH_LEAD.match(phrase) and (match["nth_d"][:1].isdigit() or " the " in f" {phrase} ")
     ):
         return False
+    if match["vague"] and _QUARTER.search(phrase) and _NOUN_AFTER.match(text[match.end() :]):
+        return False  # "the invite for the Q3 kickoff": a name, not a deadline
     return not (match["vague"] and not (_VAGUE_LEAD.match(phrase) or _VAGUE_ALONE.match(phrase)))
+
+
+_QUARTER = re.compile(r"(?i)\bq[1-4]$")
+#: A word that goes on naming something after "Q3" ("the Q3 kickoff", "Q1 numbers").
+_NOUN_AFTER = re.compile(
+    r"(?i)^\s+(?!(?:and|or|but|so|then|because|if|at|please|latest|i|we|you|they|it)\b)[a-z]{3,}"
+)
 
 
 def _bare_weekday(match: re.Match[str], text: str) -> bool:

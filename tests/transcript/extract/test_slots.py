@@ -139,3 +139,15 @@ def test_due_date_of_a_request_and_its_acceptance(request_line: str, reply: str,
 )
 def test_owner_of_handed_and_offered_work(lines: tuple[str, ...], owner: str) -> None:
     assert only(extract(*in_context(*lines))).owner == owner
+
+
+@pytest.mark.parametrize(
+    ("line", "due"),
+    [
+        # Booking an event: the time is the event's, not the booking's deadline.
+        ("Bob: I'll book the photographer for Friday morning.", None),
+        ("Bob: I'll book the photographer by Wednesday.", date(2025, 3, 5)),
+    ],
+)
+def test_the_time_of_a_booked_event_is_no_due_date(line: str, due: date | None) -> None:
+    assert only(extract(*in_context(line))).due == due

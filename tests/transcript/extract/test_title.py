@@ -437,3 +437,51 @@ def test_pronouns_in_asr_and_topic_talk(lines: tuple[str, ...], title: str) -> N
 )
 def test_spans_and_bridges(lines: tuple[str, ...], title: str) -> None:
     assert title_of(*lines) == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A thing named in full once and a dozen turns on by its head alone.
+        (
+            (
+                "Sam: the privilege log for that batch is honestly a mess",
+                *(f"Host: point {n} is on the agenda" for n in range(8)),
+                "Alice: um sam back to the log can you take it before we meet with them",
+                "Sam: yep i'll clean up the log before the meet and confer",
+            ),
+            "Clean up the privilege log",
+        ),
+        # "have it written": the work is writing it.
+        (
+            (
+                "Alice: Who wants to take the data management plan on?",
+                "Kenji: I'll take it. I can have it written in two weeks.",
+            ),
+            "Write the data management plan",
+        ),
+        # "ask X if ...": the question is the work.
+        (
+            ("Giulia: I will ask the warehouse if they can confirm the sofa stock in writing.",),
+            "Ask the warehouse if they can confirm the sofa stock in writing",
+        ),
+        # ASR run-on: "the sprint's already full" starts a sentence.
+        (
+            (
+                "Kenji: that's mine i'll fix the export timeout in two weeks "
+                "the sprint's already full",
+            ),
+            "Fix the export timeout",
+        ),
+        # What is done if the work fails is not the work.
+        (
+            (
+                "Naomi: Three patients are overdue for the week-12 visit. Can you call them?",
+                "Lucy: I'll call them this afternoon. If I can't reach them, I'll send a letter.",
+            ),
+            "Call them",
+        ),
+    ],
+)
+def test_more_spans_and_mentions(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title

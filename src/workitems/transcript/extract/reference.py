@@ -21,7 +21,7 @@ numbers and capitals to open a noun phrase, and verbs, prepositions and clause w
 it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from workitems.transcript.extract.lexicon import (
@@ -101,7 +101,8 @@ _ADJECTIVES = wordset(
     "full short long big small quick rough proper own existing big little main overall "
     "custom in-house off-the-shelf internal external good bad better best second third "
     "two three four five six seven eight nine ten few several many more extra additional "
-    "remaining missing open outstanding actual real entire shared whole"
+    "remaining missing open outstanding actual real entire shared whole annual monthly weekly "
+    "quarterly yearly daily"
 )
 
 
@@ -442,8 +443,12 @@ class Discourse:
     """
 
     WINDOW = 6
+    #: How much further back :meth:`fuller` looks for a fuller mention of a head noun.
+    FAR = 30
 
     def __init__(self, turns: Sequence[Turn], linked: Sequence[Clause], turn: int, index: int):
+        self._turns = turns
+        self._turn = turn
         self.linked_phrases: list[Phrase] = []
         for clause in linked:
             self.linked_phrases.extend(clause_phrases(clause, _order(clause, turn)))
@@ -578,6 +583,8 @@ class Discourse:
                 best, best_gain = phrase, gain
             if best is not None and phrase not in self.linked_phrases:
                 break  # the most recent fuller mention said before
+        if best is None and _core_end(low) == len(low):
+            best = self._earlier_fuller(low, key)
         if best is None:
             return self._nominal(words) if _core_end(low) == len(low) else None
         pw = best.words
@@ -602,6 +609,37 @@ class Discourse:
             tail = []  # not "the cfo on monday", but "the rota for opening week"
         merged.extend(tail)
         return merged if len(merged) <= 10 else None
+
+    def _earlier_fuller(self, low: Sequence[str], key: str) -> Phrase | None:
+        """The nearest mention before the window with the same head and a modifier that
+        names a kind ("the privilege log", "the account migration script"), not only an
+        adjective or a number; without a prepositional phrase, which may be about then."""
+        own = set(low[1:-1])
+        for phrase in self._earlier():
+            pw = phrase.words
+            if _core_end(pw) != len(pw) or stem(pw[-1]) != key or phrase.person:
+                continue
+            modifiers = [
+                w
+                for w in pw[:-1]
+                if w not in DETERMINERS
+                and w not in STOP
+                and w not in _ADJECTIVES
+                and w not in _NUMBERS
+                and not w.isdigit()
+            ]
+            if modifiers and not set(modifiers) <= own and own - _ADJECTIVES <= set(modifiers):
+                return phrase
+        return None
+
+    def _earlier(self) -> Iterator[Phrase]:
+        """Phrases said before the window, nearest first, read only when asked: a thing is
+        named in full once ("the privilege log for that batch") and, a dozen turns on,
+        talked about by its head alone ("back to the log")."""
+        first = max(0, self._turn - self.WINDOW)
+        for position in range(first - 1, max(-1, first - 1 - self.FAR), -1):
+            for clause in reversed(self._turns[position].clauses):
+                yield from reversed(clause_phrases(clause, _order(clause, self._turn)))
 
     def _nominal(self, words: Sequence[str]) -> list[str] | None:
         """ "the load test" after "we haven't load tested the checkout flow": the noun

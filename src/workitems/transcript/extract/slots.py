@@ -196,7 +196,11 @@ def _due(
         due, phrase = find_due(seed.cue.clause.cased_text(), meeting_date)
         if phrase is not None:
             accepted = _accepted_due(seed, item, turns, meeting_date, own, others, phrase)
-            return accepted if accepted is not None else (due, phrase)
+            if accepted is not None:
+                return accepted
+            if seed.cue.verb in _EVENT_VERBS and _EVENT_TIME.match(phrase):
+                return None, phrase  # "book the photographer for Friday morning": the event
+            return due, phrase
         order.append(seed.cue.turn)
     order.extend(t for t in item.turns if t not in order)
     for position in order:
@@ -207,6 +211,12 @@ def _due(
     return None, None
 
 
+#: Verbs whose work is to arrange an event: a time after "for" or "on" is when the event
+#: is ("book the second showing for Saturday morning"), not when the booking is due.
+_EVENT_VERBS = frozenset(
+    ["book", "schedule", "arrange", "reserve", "organise", "organize", "plan", "set"]
+)
+_EVENT_TIME = re.compile(r"(?i)^(?:for|on)\b")
 #: A phrase that states a deadline, not just a time the work is about ("for next week").
 _DEADLINE = re.compile(r"(?i)^(?:by|before|until|till|no\s+later\s+than|due|latest)\b")
 

@@ -40,6 +40,7 @@ from workitems.transcript.extract.reference import (
     Phrase,
     noun_phrase,
     salient_noun_phrase,
+    stem,
 )
 
 __all__ = ["Title", "make_title", "noun_phrase", "salient_noun_phrase", "title_seed"]
@@ -62,8 +63,12 @@ _VAGUE_TITLE = "Follow up on the discussion"
 #: Verbs whose work is named by what follows them elsewhere: "handle it", "take care of
 #: that", "get that done", "do the needful", "own that", "knock it out".
 LIGHT = wordset("handle do take deal sort own knock tackle cover action manage aim")
+
 #: Verbs that take a clause: "check whether the vaccine arrived" keeps its clause.
 _CLAUSE_VERBS = wordset("check see find ask confirm verify figure make double-check know")
+#: Verbs whose object is followed by the question asked ("ask the warehouse if they can
+#: confirm the stock", "check with finance whether").
+_ASK_VERBS = wordset("ask check confirm see find email call ring text message")
 _COMPLEMENTIZERS = wordset("whether if that what how when why where who which")
 _SUBJECTS = frozenset(["he", "she", "they", "we", "i"])
 _DEADLINE_LEADS = frozenset(["by", "before", "until", "till", "due"])
@@ -209,12 +214,13 @@ def make_title(item: Item, turns: Sequence[Turn]) -> Title:
     """The title from the item's most specific clause: each usable seed offers one; kept
     is the one from a clause that names the work itself, then the one that is not vague,
     then the one with the most content words, then the most probable."""
-    best: tuple[tuple[int, int, int, int, int, int, float], Title] | None = None
+    best: tuple[tuple[int, int, int, int, int, int, int, float], Title] | None = None
     for seed in _usable(item):
         text, vague, score = _build(seed, item, turns)
         cue = seed.cue
         rank = (
             int(_verbal(text)),
+            int(not _fallback(cue, item)),
             int(_specific(cue)),
             int(not vague),
             int(not _light(cue)),
@@ -227,6 +233,49 @@ def make_title(item: Item, turns: Sequence[Turn]) -> Title:
     return best[1] if best is not None else Title(_VAGUE_TITLE, True, None)
 
 
+def _fallback(cue: Cue, item: Item) -> bool:
+    """What will be done if the work fails ("I'll call them. If I can't reach them, I'll
+    send a letter"; "..., or I'll escalate to their manager"): the work is the plain
+    commitment beside it."""
+    if cue.clause.words[:1] in (["or"], ["otherwise"], ["else"]):
+        return True
+    return any(
+        s.cue.turn == cue.turn
+        and s.cue.clause.index == cue.clause.index - 1
+        and "cond_before" in s.cue.flags
+        for s in item.seeds
+    )
+
+
+def _made(verb: str, body: Sequence[str]) -> tuple[str, list[str]] | None:
+    """ "have it written", "get the logs printed": the work is the participle's verb
+    ("write it", "print the logs"); "get it done" names no work and stays."""
+    if verb not in ("have", "get") or len(body) < 2:
+        return None
+    last = body[-1].lower()
+    base = _PARTICIPLES.get(last)
+    if base is None and last.endswith("ed") and len(last) > 4:
+        for candidate in (last[:-2], last[:-1], last[:-3]):
+            if candidate in VERBS:
+                base = candidate
+                break
+    if base is None or base in ("do", "get", "have"):
+        return None
+    return base, list(body[:-1])
+
+
+_PARTICIPLES = {
+    "written": "write",
+    "sent": "send",
+    "built": "build",
+    "drawn": "draw",
+    "paid": "pay",
+    "made": "make",
+    "drafted": "draft",
+    "done": "do",
+}
+
+
 def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, int]:
     """(title, vague, how many content words name the work)."""
     cue = seed.cue
@@ -235,6 +284,9 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
         return _VAGUE_TITLE, True, 0
     verb = _base_form(cased[0])
     body = list(cased[1:_TITLE_MAX])
+    made = _made(verb, body)
+    if made is not None:
+        verb, body = made
     anchor = cue.clause
     discourse = Discourse(turns, _linked(cue, item), anchor.turn, anchor.index)
     body, resolved = _resolve(body, verb, discourse)
@@ -275,6 +327,7 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
         title = f"Follow up: {clause}" if clause else _VAGUE_TITLE
         return title, True, 0
     score = len([w for w in body if w.lower() not in _NOT_CONTENT | _PEOPLE_WORDS | LIGHT_NOUNS])
+    score += int(made is not None)  # the participle named the work too
     if verb in LIGHT and not resolved:
         score = min(score, 1)
     return title[0].upper() + title[1:], vague, score
@@ -341,7 +394,9 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
         word = words[position]
         previous = words[position - 1]
         if word in _COMPLEMENTIZERS and (
-            previous in _CLAUSE_VERBS | {"out", "with"} or _complementizer(words, position)
+            previous in _CLAUSE_VERBS | {"out", "with"}
+            or _complementizer(words, position)
+            or (words[0] in _ASK_VERBS and word in ("if", "whether") and position <= 5)
         ):
             embedded = True  # "check whether we have enough vaccine", "tell them that the"
             position += 1
@@ -359,6 +414,16 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
             continue
         if word in _TITLE_CUT or _filler_like(words, position):
             end = position
+            break
+        if (
+            word.endswith("'s")
+            and position >= 2
+            and word not in SUBJECT_CONTRACTIONS
+            and position + 1 < len(words)
+            and words[position + 1] in _AFTER_IS
+        ):
+            # ASR run-on: "get it fixed the sprint's already full": "'s" is "is" here.
+            end = position - 1 if words[position - 1] in DETERMINERS else position
             break
         if word.endswith("n't") and not embedded and position >= 2:
             # ASR run-on: "i'll fold them don't worry", "their office doesn't open till".
@@ -423,6 +488,10 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
     return words, cased
 
 
+_AFTER_IS = wordset(
+    "already been not going gonna still just really fine done full ready over late broken "
+    "down out up empty closed open"
+)
 _POSSESSIVE_SUBJECTS = wordset("their his her its our my your the")
 #: Where an over-long title may end, and what may not end it.
 _BOUNDARIES = wordset("to and for with in on so or at from")
@@ -508,7 +577,7 @@ def _time_phrase(words: Sequence[str], position: int) -> int:
     if word == "the" and nxt in ("latest", "soonest"):
         return 2
     if word in ("on", "in", "within", "for") and nxt in _WEEKDAYS:
-        return 2
+        return 2 + (third in ("morning", "afternoon", "evening", "night"))
     if word in ("for", "over", "within", "in", "during") and nxt == "the":
         end = position + 2  # "for the next two weeks", "over the coming month"
         while end < len(words) and words[end] in _TIME_COUNTS:
@@ -626,6 +695,9 @@ def _expand(body: list[str], discourse: Discourse) -> list[str]:
         has_pp = end < len(low) and low[end] in ("of", "for", "on", "about", "from")
         if has_pp:
             fuller = fuller[: len(fuller) - _pp_length(fuller)]
+        added = {w.lower() for w in fuller} - set(low[position:end])
+        if added and {stem(w) for w in added} <= {stem(w) for w in low[end:]}:
+            return body  # "the list of audio bugs" says what "the bug list" would add
         if word in ("this", "that", "these", "those"):
             fuller[0] = "the"
         return [*body[:position], *fuller, *body[end:]]
