@@ -3,7 +3,13 @@
 import pytest
 
 from workitems.transcript.extract import ParticipantInfo
-from workitems.transcript.owners import Roster, is_ambiguous, learn_names, learn_voices
+from workitems.transcript.owners import (
+    Roster,
+    build_roster,
+    is_ambiguous,
+    learn_names,
+    learn_voices,
+)
 
 TEAM = (
     ParticipantInfo("Priya Raman", "Product Manager", "priya@example.com", ("PR",)),
@@ -127,3 +133,32 @@ class TestLearnVoices:
         voices = learn_voices(turns, people)
         assert voices.get("Speaker 0") == "Tanya Brooks"
         assert voices.get("Speaker 2") != "Tanya Brooks"
+
+    def test_bye_with_a_name_goes_back_to_who_just_spoke(self) -> None:
+        turns = [
+            ("Speaker 2", "priya can you reimage the laptop by monday"),
+            ("Speaker 1", "yeah i can do that friday afternoon"),
+            ("Speaker 2", "ok that's everything from me"),
+            ("Speaker 1", "great thanks everyone"),
+            ("Speaker 2", "bye jordan"),
+        ]
+        people = [
+            ParticipantInfo("Jordan Whitfield", "IT Lead", "jordan@example.com"),
+            ParticipantInfo("Priya Nair", "Technician", "priya@example.com"),
+        ]
+        assert learn_voices(turns, people).get("Speaker 1") == "Jordan Whitfield"
+
+
+def test_a_guessed_name_never_overrides_a_participants_own_name() -> None:
+    # "Peter, ..." answered by Tomas makes the vote guess that Tomas is Peter; the
+    # participant list says who Peter is.
+    people = [
+        ParticipantInfo("Margaret Oyelaran", "Head of Infrastructure", "m@example.com"),
+        ParticipantInfo("Tomas Reyes", "SRE", "t@example.com"),
+        ParticipantInfo("Peter Lindqvist", "Support Lead", "p@example.com", ("Peter",)),
+    ]
+    turns = [
+        ("Margaret Oyelaran", "Peter, how did support handle the outage?"),
+        ("Tomas Reyes", "Badly, honestly. The status page went up late."),
+    ]
+    assert [m.name for m in build_roster(turns, people).resolve("Peter")] == ["Peter Lindqvist"]

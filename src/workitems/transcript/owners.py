@@ -137,6 +137,8 @@ class Roster:
             elif speaker:
                 self._labels.setdefault(speaker, speaker)
         for alias, speaker in (learned or {}).items():
+            if _clean(alias) in self._exact:
+                continue  # a participant's own name or alias: the vote guessed, this knows
             for index, entry in enumerate(self._entries):
                 if self._labels.get(entry.name) == speaker:
                     self._exact.setdefault(_clean(alias), []).append(index)
@@ -432,7 +434,7 @@ def _assign(votes: dict[str, dict[str, int]], never: dict[str, set[str]]) -> dic
 
 _THANKS = re.compile(
     r"(?i)^\W*(?:(?:ok|okay|great|perfect|brilliant|lovely|cool|yeah|yes|right|um|uh)\W+)*"
-    r"(?:thanks|thank\s+you|cheers|ta)\W*$"
+    r"(?:thanks|thank\s+you|cheers|ta|bye|goodbye|see\s+you|night)\W*$"
 )
 _INTRO_BEFORE = re.compile(r"(?:\bi'm|\bi\s+am|\bthis\s+is|\bmy\s+name\s+is|\bit's)\s*$", re.I)
 _INTRO_AFTER = re.compile(r"^\s*(?:here\b|speaking\b)", re.I)
@@ -452,9 +454,9 @@ def learn_voices(
     Raw ASR labels speakers by number while people say each other's names, often in lower
     case. A participant's name said by a speaker ("thanks tunde", "over to you, Gwen") is
     not that speaker, and is evidence for the speaker who answers next (and, at the start
-    of a turn, for the one just answered; after "thanks", only for the one just answered);
-    "I'm Gwen" or "Gwen here" is strong evidence for the speaker. Each label goes to the
-    participant with the most evidence, one to one.
+    of a turn, for the one just answered; after "thanks" or "bye", only for the one just
+    answered); "I'm Gwen" or "Gwen here" is strong evidence for the speaker. Each label goes
+    to the participant with the most evidence, one to one.
     """
     labels = {speaker for speaker, _ in turns if speaker and is_anonymous(speaker)}
     if not labels or not participants:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from tests.transcript.extract.dialogues import extract, in_context, only
+from workitems.transcript.extract import ParticipantInfo
 
 
 @pytest.mark.parametrize(
@@ -151,3 +152,34 @@ def test_owner_of_handed_and_offered_work(lines: tuple[str, ...], owner: str) ->
 )
 def test_the_time_of_a_booked_event_is_no_due_date(line: str, due: date | None) -> None:
     assert only(extract(*in_context(line))).due == due
+
+
+def test_a_participant_handed_the_work_by_name_owns_it() -> None:
+    people = (
+        ParticipantInfo("Margaret Oyelaran", "Head of Infrastructure", "m@example.com"),
+        ParticipantInfo("Tomas Reyes", "SRE", "t@example.com"),
+        ParticipantInfo("Peter Lindqvist", "Support Lead", "p@example.com", ("Peter",)),
+    )
+    item = only(
+        extract(
+            "Margaret Oyelaran: Peter, how did support handle the outage?",
+            "Tomas Reyes: Badly, honestly. The status page went up late.",
+            "Margaret Oyelaran: Let's have Peter rewrite the incident checklist so the status "
+            "page post comes first.",
+            "Peter Lindqvist: Fine by me.",
+            participants=people,
+        )
+    )
+    assert (item.owner, item.owner_user) == ("Peter Lindqvist", "p@example.com")
+
+
+def test_an_answer_that_asks_in_turn_does_not_take_the_work() -> None:
+    item = only(
+        extract(
+            *in_context(
+                "Sam: Someone from legal should put the notice date in the contract register.",
+                "Bob: Yes, please make sure that happens.",
+            )
+        )
+    )
+    assert item.owner is None

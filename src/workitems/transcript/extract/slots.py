@@ -67,7 +67,7 @@ def fill(
 def _owner(
     item: Item, turns: Sequence[Turn], roster: Roster
 ) -> tuple[str | None, str | None, tuple[str, ...], list[str]]:
-    if item.acceptor is not None and _asked(item):
+    if item.acceptor is not None and _asked(item) and _takes_on(turns[item.acceptor]):
         return (*_speaker(turns[item.acceptor].speaker, roster), (), [])
     seeds = sorted(item.seeds, key=lambda s: -s.probability)
     for seed in seeds:
@@ -81,6 +81,9 @@ def _owner(
                 return _mention(cue.subject, roster)
             if cue.subject_text:
                 return cue.subject_text, None, (), []
+            subject = _named_subject(cue, roster)
+            if subject is not None:
+                return subject
     for seed in seeds:
         cue = seed.cue
         if cue.kind == "addressee":
@@ -124,6 +127,38 @@ def _asked(item: Item) -> bool:
     return (
         any(s.cue.kind != "self" and s.cue.turn not in offered for s in item.seeds) or not offered
     )
+
+
+def _takes_on(turn: Turn) -> bool:
+    """The answer takes the work on, not asks for it in turn ("Yes, please make sure that
+    happens" answers "someone from legal should ..." without taking it)."""
+    words = {w for clause in turn.clauses for w in clause.words}
+    return "please" not in words or bool(words & _FIRST_PERSON)
+
+
+_FIRST_PERSON = frozenset(["i", "i'll", "i'm", "i've", "i'd", "me", "my", "mine", "myself"])
+
+
+def _named_subject(
+    cue: Cue, roster: Roster
+) -> tuple[str | None, str | None, tuple[str, ...], list[str]] | None:
+    """The person named just before the verb of a hand-out whose subject the cue did not
+    keep ("Let's have Peter rewrite the checklist"): a participant, or a capitalised name."""
+    before = cue.clause.cased[: cue.verb_at]
+    if not before:
+        return None
+    mentions = roster.mentions(" ".join(before))
+    if mentions:
+        return _mention(mentions[-1], roster)
+    name: list[str] = []
+    for word in reversed(before):
+        if not (word[:1].isupper() and word.isalpha()) or word.lower() in _NOT_A_NAME:
+            break
+        name.insert(0, word)
+    return (" ".join(name), None, (), []) if name else None
+
+
+_NOT_A_NAME = frozenset(["let's", "i", "we", "you", "they", "so", "ok", "okay", "and", "then"])
 
 
 def _speaker(label: str | None, roster: Roster) -> tuple[str | None, str | None]:
