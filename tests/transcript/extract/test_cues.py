@@ -62,3 +62,34 @@ def test_cue_kind_verb_and_flags(text: str, kind: str, verb: str, flags: set[str
 def test_a_clause_without_any_cue_has_none() -> None:
     [turn] = build_turns([Utterance(0, "Alice", "The numbers look fine this week.")])
     assert all(find_cues(clause, ROSTER) == [] for clause in turn.clauses)
+
+
+def test_a_hedge_after_the_object_is_an_afterthought() -> None:
+    assert "hedged" in seed("I'll maybe write a welcome guide.").flags
+    assert "hedged" not in seed("I'll write a welcome guide, maybe the laptop one.").flags
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "kind", "subject"),
+    [
+        ("Priya, the launch email by Friday.", "weak_third", "third", "Priya"),
+        ("And you're on the trend watching.", "weak_you", "addressee", None),
+        ("I'm on the budget side of things.", "weak_self", "self", None),
+        ("Next time the prototype in clay.", "weak", "plain", None),
+    ],
+)
+def test_a_clause_without_a_cue_is_a_weak_cue_only_when_asked(
+    text: str, rule: str, kind: str, subject: str | None
+) -> None:
+    [turn] = build_turns([Utterance(0, "Alice", text)])
+    clause = turn.clauses[-1]
+    assert find_cues(clause, ROSTER) == []
+    [cue] = find_cues(clause, ROSTER, weak=True)
+    assert (cue.rule, cue.kind, cue.subject_text) == (rule, kind, subject)
+    assert "weak" in cue.flags
+
+
+def test_a_short_clause_or_a_question_is_no_weak_cue() -> None:
+    for text in ("Sounds good.", "What about the budget?"):
+        [turn] = build_turns([Utterance(0, "Alice", text)])
+        assert [find_cues(c, ROSTER, weak=True) for c in turn.clauses] == [[]] * len(turn.clauses)

@@ -34,3 +34,14 @@ from tests.transcript.extract.dialogues import evidence, extract
 )
 def test_groups(lines: tuple[str, ...], groups: list[list[int]]) -> None:
     assert [evidence(item) for item in extract(*lines)] == groups
+
+
+def test_a_wrap_up_line_that_names_the_owner_joins_their_item_on_one_shared_word() -> None:
+    lines = (
+        "Bob: I'll send round last month's breach numbers.",
+        "Alice: Thanks.",
+        "Priya: The weather is awful today.",
+        "Alice: Okay, to wrap up.",
+        "Alice: Bob, the breach and handover data by Friday.",
+    )
+    assert [evidence(item) for item in extract(*lines)] == [[0, 4]]

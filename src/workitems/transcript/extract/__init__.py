@@ -19,8 +19,8 @@ from datetime import date
 from typing import Any
 
 from workitems.transcript.extract.cues import Cue, find_cues
-from workitems.transcript.extract.dialogue import Acts, turn_acts
-from workitems.transcript.extract.features import cue_features
+from workitems.transcript.extract.dialogue import Acts, turn_acts, wrap_sections
+from workitems.transcript.extract.features import SHORT_MEETING, cue_features
 from workitems.transcript.extract.linking import Item, Seed, link
 from workitems.transcript.extract.normalize import Clause, Turn, build_turns
 from workitems.transcript.extract.scorer import Model, load_model
@@ -129,13 +129,20 @@ def analyse(
     return Analysis(turns, roster, seeds, items)
 
 
-def seed_cues(turns: Sequence[Turn], roster: Roster) -> list[Cue]:
-    """The strongest cue of each clause that has one."""
-    seeds = []
+def seed_cues(
+    turns: Sequence[Turn], roster: Roster, acts: Sequence[Acts] | None = None
+) -> list[Cue]:
+    """The strongest cue of each clause that has one; in a wrap-up
+    (:func:`.dialogue.wrap_sections`) also a weak cue for each clause without one, unless
+    its turn has a cue of its own."""
+    acts = acts if acts is not None else turn_acts(turns)
+    wrap = wrap_sections(turns, acts, SHORT_MEETING)
+    seeds: list[Cue] = []
     for turn in turns:
         called: Mention | str | None = None
+        first = len(seeds)
         for clause in turn.clauses:
-            cues = find_cues(clause, roster)
+            cues = find_cues(clause, roster, weak=wrap[turn.position])
             if cues:
                 cue = cues[0]
                 if called == "group" and cue.kind == "addressee":
@@ -154,6 +161,10 @@ def seed_cues(turns: Sequence[Turn], roster: Roster) -> list[Cue]:
                     cue.flags.add("vocative")
                 seeds.append(cue)
             called = _called(clause, roster)
+        if wrap[turn.position] and len(seeds) - first > 1:
+            turn_seeds = seeds[first:]
+            if any("weak" not in c.flags for c in turn_seeds):
+                seeds[first:] = [c for c in turn_seeds if "weak" not in c.flags]
     return seeds
 
 
@@ -187,13 +198,28 @@ def seed_features(
     by_turn: dict[int, list[Cue]] = {}
     for cue in cues:
         by_turn.setdefault(cue.turn, []).append(cue)
-    return [cue_features(cue, turns, acts, by_turn) for cue in cues]
+    chair = _chair(turns)
+    wrap = wrap_sections(turns, acts, SHORT_MEETING)
+    return [cue_features(cue, turns, acts, by_turn, chair, wrap[cue.turn]) for cue in cues]
+
+
+def _chair(turns: Sequence[Turn]) -> str | None:
+    """Who says the most (the person running the meeting, as a rule), or None when the
+    meeting is too short to tell."""
+    if len(turns) < SHORT_MEETING:
+        return None
+    said: dict[str, int] = {}
+    for turn in turns:
+        if turn.speaker:
+            said[turn.speaker] = said.get(turn.speaker, 0) + len(turn.words)
+    return max(sorted(said), key=lambda s: said[s]) if said else None
 
 
 def score_seeds(
     turns: Sequence[Turn], roster: Roster, model: Model, acts: Sequence[Acts] | None = None
 ) -> list[Seed]:
-    cues = seed_cues(turns, roster)
+    acts = acts if acts is not None else turn_acts(turns)
+    cues = seed_cues(turns, roster, acts)
     seeds = [
         Seed(cue, model.probability(features), features)
         for cue, features in zip(cues, seed_features(turns, cues, acts), strict=True)

@@ -219,8 +219,9 @@ def clause_mentions(clause: Clause, roster: Roster) -> list[tuple[int, int, Ment
     return found
 
 
-def find_cues(clause: Clause, roster: Roster) -> list[Cue]:
-    """Every cue of the clause, strongest first (the first is the clause's seed)."""
+def find_cues(clause: Clause, roster: Roster, *, weak: bool = False) -> list[Cue]:
+    """Every cue of the clause, strongest first (the first is the clause's seed); with
+    ``weak``, a clause without any gets a weak one (:func:`_weak`)."""
     cues: list[Cue] = []
     text = clause.text
     covered = -1
@@ -238,6 +239,8 @@ def find_cues(clause: Clause, roster: Roster) -> list[Cue]:
     mentions = clause_mentions(clause, roster)
     cues.extend(_third_cues(clause, mentions))
     cues.extend(_imperative(clause, mentions, cues))
+    if weak and not cues:
+        cues.extend(_weak(clause, mentions))
     for cue in cues:
         _describe(cue, mentions)
     cues.sort(key=_strength)
@@ -327,6 +330,39 @@ def _imperative(
     return []
 
 
+#: A clause without any cue needs this many words to be a weak candidate.
+WEAK_MIN_WORDS = 3
+_WEAK_SUBJECTS = {
+    **dict.fromkeys(wordset("i i'm i've i'd my"), ("weak_self", "self")),
+    **dict.fromkeys(wordset("you you're you've your yours"), ("weak_you", "addressee")),
+    **dict.fromkeys(wordset("we we're we've our us"), ("weak_we", "group")),
+}
+
+
+def _weak(clause: Clause, mentions: Sequence[tuple[int, int, Mention]]) -> list[Cue]:
+    """A clause with no cue at all, as a weak candidate flagged ``weak``: most action items
+    of a recorded meeting's wrap-up are hand-outs with no modal ("and you're on the
+    trend watching", "the industrial designer the components concept", "next meeting
+    the prototype"). Its kind follows its subject (the first word after the openers, or a
+    participant named in it), so the owner is read as for a cue; without one it is
+    ``plain`` and has no owner. The scorer decides: it weighs the ``weak`` flag, the
+    clause's words, its place and its neighbours like any cue's."""
+    words = clause.words
+    if len(words) - clause.inherited < WEAK_MIN_WORDS or clause.question:
+        return []
+    position = 0
+    while position < len(words) - 1 and words[position] in _OPENERS:
+        position += 1
+    rule, kind = _WEAK_SUBJECTS.get(words[position], ("weak", "plain"))
+    cue = Cue(rule, kind, clause, position, position + (kind != "plain"))
+    if kind == "plain" and mentions:
+        first, end, mention = mentions[0]
+        cue = Cue("weak_third", "third", clause, first, end, subject=mention)
+        cue.subject_text = mention.text
+    cue.flags.add("weak")
+    return [cue]
+
+
 _OPENERS = wordset(
     "and so okay ok then also just please now right alright yeah yes well oh sure definitely "
     "great good thanks perfect cool"
@@ -361,7 +397,11 @@ def _describe(cue: Cue, mentions: Sequence[tuple[int, int, Mention]]) -> None:
         r"\blast\s+(?:week|time|month|night)\b", clause.text
     ):
         flags.add("past")
-    if any(w in HEDGES for w in words) or re.search(r"\bi\s+(?:think|guess|suppose)\b", before):
+    # A hedge before the work or on its verb ("I'll maybe send", "I'll try to send");
+    # one after the object is an afterthought about a detail ("... a checklist, maybe the
+    # laptop one").
+    scope = words[: position + 2] if cue.verb_at >= 0 else words
+    if any(w in HEDGES for w in scope) or re.search(r"\bi\s+(?:think|guess|suppose)\b", before):
         flags.add("hedged")
     if _SOMEDAY.search(clause.text):
         flags.add("someday")

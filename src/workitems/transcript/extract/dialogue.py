@@ -34,6 +34,18 @@ RECAP = re.compile(
 )
 
 
+#: What opens a meeting's wrap-up, where work is handed out in fragments ("and you, the
+#: trend watching"): a recap marker, or talk of the next meeting and of individual work.
+WRAP = re.compile(
+    r"\b(?:to\s+(?:wrap|sum)\s+up|wrap(?:ping)?\s+up|to\s+summari[sz]e|in\s+summary|to\s+recap|"
+    r"recap|action\s+(?:items?|points?)|next\s+steps?|individual\s+(?:actions?|work|tasks?)|"
+    r"to-?do\s+list|next\s+(?:meeting|time|session|call)|individually|homework|"
+    r"that's\s+(?:it|all)\s+for\s+(?:today|now)|close\s+the\s+meeting|closing|"
+    r"end\s+of\s+(?:the|this)\s+meeting|meeting\s+is\s+over|takeaways?|assignments?|"
+    r"tasks?\s+for)\b"
+)
+
+
 @dataclass(frozen=True)
 class Acts:
     accept: bool
@@ -41,6 +53,7 @@ class Acts:
     backchannel: bool
     recap: bool
     words: int
+    wrap: bool = False
 
 
 def turn_acts(turns: Sequence[Turn]) -> list[Acts]:
@@ -57,9 +70,31 @@ def turn_acts(turns: Sequence[Turn]) -> list[Acts]:
                 backchannel=bool(_BACKCHANNEL.match(text)),
                 recap=bool(RECAP.search(text)),
                 words=words,
+                wrap=bool(WRAP.search(text)),
             )
         )
     return acts
+
+
+#: A wrap-up marker counts from the middle of the meeting on (before it, "action items"
+#: and "next meeting" are mostly the agenda and the last meeting's list), for this many
+#: turns.
+WRAP_SPAN = 20
+
+
+def wrap_sections(turns: Sequence[Turn], acts: Sequence[Acts], short: int) -> list[bool]:
+    """For each turn, whether it falls in a wrap-up: within ``WRAP_SPAN`` turns after a wrap
+    marker said in the second half of the meeting (anywhere in a meeting of fewer than
+    ``short`` turns)."""
+    n = len(turns)
+    inside = [False] * n
+    start = 0 if n < short else n // 2
+    until = -1
+    for position in range(start, n):
+        if acts[position].wrap:
+            until = position + WRAP_SPAN
+        inside[position] = position <= until
+    return inside
 
 
 def reply_to(turns: Sequence[Turn], position: int, *, within: int = 2) -> int | None:

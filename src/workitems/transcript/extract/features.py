@@ -9,7 +9,12 @@
 - dialogue context: the reply accepts or refuses, the cue answers a request or a
   who-question, the speaker is recapping;
 - position only as a soft prior: the fifth of the meeting crossed with its length class,
-  and none in a short meeting (a stand-up is all wrap-up);
+  and the last 3, 6 or 12 per cent of it, none in a short meeting (a stand-up is all
+  wrap-up);
+- whether the turn is in a wrap-up (:func:`.dialogue.wrap_sections`);
+- in long meetings only, how many other cues are within ``NEAR`` turns and whether the
+  speaker is the chair (who says the most): hand-outs come in runs, mostly from whoever
+  runs the meeting (in a short one, a lone commitment is as good as one in a run);
 - for long meetings (``LONG_MEETING`` turns and more) a copy of every feature, so the
   length of the meeting conditions the whole model, not only its bias.
 """
@@ -37,7 +42,12 @@ SHORT_MEETING = 40
 #: gets an ``L|`` copy, so the model can learn that in long meetings most commitment-like
 #: talk is discussion, without making short meetings any stricter.
 LONG_MEETING = 300
-_NOT_CROSSED = ("pos:", "mlen:")
+_NOT_CROSSED = ("pos:", "mlen:", "tail:")
+#: The end of a meeting, finer than its fifths: the share of the meeting still to come
+#: (a soft prior, relative to the meeting's length, and none in a short meeting).
+TAIL = (0.03, 0.06, 0.12)
+#: Cues of other clauses within this many turns: hand-outs come in runs.
+NEAR = 4
 
 
 #: How far past the verb the n-grams reach: the object's words are the topic, not how the
@@ -66,6 +76,8 @@ def cue_features(
     turns: Sequence[Turn],
     acts: Sequence[Acts],
     seeds_by_turn: dict[int, list[Cue]],
+    chair: str | None = None,
+    in_wrap: bool = False,
 ) -> list[str]:
     kind = cue.kind
     out = ["bias", f"k:{kind}", f"r:{cue.rule}"]
@@ -97,6 +109,26 @@ def cue_features(
     out.append(f"mlen:{_meeting_length(n)}")
     if n >= SHORT_MEETING:
         out.append(f"pos:{length_class(n)}{min(4, position * 5 // max(n, 1))}")
+        left = (n - 1 - position) / n
+        for edge in TAIL:
+            if left < edge:
+                out.append(f"tail:{edge}")
+                break
+    if in_wrap:
+        out.append("wrap")
+        out.append(f"kwrap:{kind}")
+    if n >= LONG_MEETING:
+        near = sum(
+            1
+            for j in range(position - NEAR, position + NEAR + 1)
+            if j != position
+            for c in seeds_by_turn.get(j, ())
+            if "weak" not in c.flags
+        )
+        out.append(f"near:{min(near, 3)}")
+        if chair is not None and turn.speaker == chair:
+            out.append("chair")
+            out.append(f"kchair:{kind}")
     out.append(f"tlen:{min(len(turn.words) // 6, 6)}")
     if len(turn.clauses) > 1:
         out.append(f"nclause:{min(len(turn.clauses), 4)}")

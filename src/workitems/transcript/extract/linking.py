@@ -263,7 +263,10 @@ def _owner_key(item: Item, turns: Sequence[Turn], label: Callable[[str], str]) -
 def _merge_restatements(
     items: list[Item], turns: Sequence[Turn], label: Callable[[str], str]
 ) -> list[Item]:
-    """The same work by the same owner said again later (a recap) is one item."""
+    """The same work by the same owner said again later (a recap) is one item: half the
+    words in common, or, for a line of the wrap-up (a seed with the ``wrap`` feature) and a
+    named owner, any word in common ("I'll send round last month's breach data" ...
+    "Sanjay, the breach and handover data by Friday")."""
     merged: list[Item] = []
     words: list[set[str]] = []
     owners: list[str | None] = []
@@ -272,12 +275,18 @@ def _merge_restatements(
         for seed in item.seeds:
             content |= _content(seed.cue)
         owner = _owner_key(item, turns, label)
+        recap = owner is not None and any("wrap" in seed.features for seed in item.seeds)
         target = None
         for index in range(len(merged)):
             if owners[index] != owner:
                 continue
             other = words[index]
-            if content and other and len(content & other) / len(content | other) >= 0.5:
+            shared = len(content & other)
+            if (
+                content
+                and other
+                and (shared / len(content | other) >= 0.5 or (recap and shared > 0))
+            ):
                 target = index
                 break
         if target is None:
