@@ -142,3 +142,21 @@ class TestFindDue:
 )
 def test_a_quarter_that_names_something_is_no_deadline(text: str) -> None:
     assert find_due(text, MONDAY) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "phrase"),
+    [
+        ("by wednesday next week", date(2025, 3, 12), "by wednesday next week"),
+        ("end of day tomorrow", date(2025, 3, 4), "end of day tomorrow"),
+        ("Monday at the latest.", date(2025, 3, 10), "Monday"),
+        ("Friday.", FRIDAY, "Friday"),
+        ("a week from today", date(2025, 3, 10), "a week from today"),
+        ("two weeks from now", date(2025, 3, 17), "two weeks from now"),
+        ("by the middle of next week", date(2025, 3, 12), "by the middle of next week"),
+        ("after the weekend", date(2025, 3, 10), "after the weekend"),
+        ("end of business friday", FRIDAY, "end of business friday"),
+    ],
+)
+def test_more_spoken_and_non_native_deadlines(text: str, due: date, phrase: str) -> None:
+    assert find_due(text, MONDAY) == (due, phrase)

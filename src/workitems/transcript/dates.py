@@ -112,6 +112,8 @@ _NUM = (
     r"(?P<n>\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
     r"|(?:a\s+)?couple\s+of|(?:a\s+)?few)"
 )
+#: The count of "two weeks from now".
+_FNUM = _NUM.replace("?P<n>", "?P<fn>")
 _PART = r"(?:morning|afternoon|evening|night|lunch(?:time)?|noon|eod|cob)"
 #: A clock time said as a deadline: "four o'clock", "10am", "ten" ending the sentence.
 _HOUR = (
@@ -121,7 +123,7 @@ _HOUR = (
     r"(?=\s*(?:[,.;!?]|$|today\b|tonight\b|latest\b|at\s+the\s+latest\b|and\b|so\b|then\b)))"
 )
 _EOD = (
-    r"(?:eod|e\.o\.d\.?|cob|end\s+of\s+(?:the\s+)?(?:business\s+)?day"
+    r"(?:eod|e\.o\.d\.?|cob|end\s+of\s+(?:the\s+)?(?:business\s+)?day|end\s+of\s+business"
     r"|close\s+of\s+(?:business|play))"
 )
 
@@ -134,7 +136,13 @@ _DUE = re.compile(
       | (?P<dm>(?P<dm_d>{_DAY})\s+(?:of\s+)?(?P<dm_m>{_MON})(?:,?\s+(?P<dm_y>\d{{4}}))?)
       | (?P<eomon>end\s+of\s+(?P<eomon_m>{_MON}))
       | (?P<after>day\s+after\s+tomorrow)
-      | (?P<tomorrow>tomorrow(?:\s+(?:morning|afternoon|evening|night|eod|end\s+of\s+day))?)
+      | (?P<tomorrow>tomorrow(?:\s+(?:morning|afternoon|evening|night|eod|end\s+of\s+day))?
+            |{_EOD}\s+tomorrow)
+      | (?P<fromnow>{_FNUM}\s+(?P<funit>day|week|month)s?\s+from\s+(?:today|now))
+      | (?P<wdnw>{_WD.replace("wd", "wd7")},?\s+(?:of\s+)?next\s+week\b)
+      | (?P<midnw>mid(?:dle\s+of)?[\s-]+next\s+week\b)
+      | (?P<midweek>mid[\s-]?week\b)
+      | (?P<afterwe>after\s+the\s+weekend\b)
       | (?P<eodwd>{_EOD}\s+(?:on\s+)?(?:this\s+|next\s+)?{_WD.replace("wd", "wd3")})
       | (?P<wdnth>{_WD.replace("wd", "wd4")},?\s+(?:the\s+)?(?P<wdnth_d>{_DAY})\b)
       | (?P<wdpart>(?:this\s+|next\s+)?{_WD.replace("wd", "wd5")}\s+{_PART})
@@ -211,6 +219,7 @@ _HINT = re.compile(
     r"|close\s+of|week|month|quarter|year|\bdays?\b|\b(?:mon|tue|wed|thu|fri|sat|sun)"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|first|second|third|fourth|fifth"
     r"|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|teenth|twent|thirt|\bnext\b|sprint"
+    r"|mid[\s-]?week|weekend"
     r"|o'clock|\d\s*[ap]m|\b(?:by|before)\s+(?:one|two|three|four|six|seven|eight|nine|ten|eleven"
     r"|twelve)\b"
     r"|after\s+(?:this|the)|lunch|noon|service|shift|\bfive\b|as\s+soon|before\s+(?:the|our|your)"
@@ -277,13 +286,20 @@ _NOUN_AFTER = re.compile(
 )
 
 
+_ALONE_WEEKDAY = re.compile(r"(?i)^\s*(?:at\s+the\s+latest|latest|eod)?\s*[.!?]?\s*$")
+
+
 def _bare_weekday(match: re.Match[str], text: str) -> bool:
     """A weekday without a lead word that ends what is said about the work: "I'll send the
     reminders Monday", "probably Thursday", "you'll have it Thursday"."""
     before = text[: match.start()].split()
-    if not before or before[-1].lower().strip(",") in _NOT_BEFORE_WEEKDAY:
+    after = text[match.end() :]
+    if not before:
+        # An answer to "when?": "Friday." or "Monday at the latest".
+        return _ALONE_WEEKDAY.match(after) is not None
+    if before[-1].lower().strip(",") in _NOT_BEFORE_WEEKDAY:
         return False
-    return _AFTER_WEEKDAY.match(text[match.end() :]) is not None
+    return _AFTER_WEEKDAY.match(after) is not None
 
 
 def _resolve(match: re.Match[str], anchor: date | None) -> date | None:
@@ -325,6 +341,24 @@ def _relative(match: re.Match[str], anchor: date) -> date | None:
         return saturday
     if match["nwwd"]:
         return monday_next + timedelta(days=_weekday(match["wd6"]))
+    if match["wdnw"]:
+        return monday_next + timedelta(days=_weekday(match["wd7"]))
+    if match["midnw"]:
+        return monday_next + timedelta(days=2)
+    if match["midweek"]:
+        wednesday = anchor + timedelta(days=2 - anchor.weekday())
+        return wednesday if wednesday >= anchor else anchor
+    if match["afterwe"]:
+        return monday_next
+    if match["fromnow"]:
+        raw = " ".join(match["fn"].lower().split())
+        count = int(raw) if raw.isdigit() else _NUMBERS.get(raw, 1)
+        unit = match["funit"].lower()
+        days = count * {"day": 1, "week": 7}.get(unit, 0)
+        if unit == "month":
+            year, month = _add_months(anchor.year, anchor.month, count)
+            return _safe_date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
+        return anchor + timedelta(days=days)
     if match["eomon"]:
         month = _month(match["eomon_m"])
         year = anchor.year + (1 if month < anchor.month else 0)

@@ -485,3 +485,36 @@ def test_spans_and_bridges(lines: tuple[str, ...], title: str) -> None:
 )
 def test_more_spans_and_mentions(lines: tuple[str, ...], title: str) -> None:
     assert title_of(*lines) == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A noun that is the verb just proposed names that act, with its object.
+        (
+            (
+                "Bob: We could just backfill the missing invoices from March.",
+                "Sam: Good idea. I'll script the backfill tomorrow.",
+            ),
+            "Script the backfill of the missing invoices from March",
+        ),
+        # Not a message named like its act: "send the invite" stays as said.
+        (
+            (
+                "Bob: We should invite their CTO to the demo.",
+                "Alice: Sam, please send the invite by Friday.",
+            ),
+            "Send the invite",
+        ),
+        # ASR: "half are duplicates" starts a new clause; "them" are the reports.
+        (
+            (
+                "Olivia: the crash backlog has forty open reports half are duplicates",
+                "Olivia: i'll triage them before thursday's standup",
+            ),
+            "Triage forty open reports",
+        ),
+    ],
+)
+def test_nominals_and_quantities(lines: tuple[str, ...], title: str) -> None:
+    assert title_of(*lines) == title

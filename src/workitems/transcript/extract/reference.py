@@ -185,6 +185,13 @@ def _chunk(words: Sequence[str], start: int) -> int:
             break
         if (
             position > start
+            and word in QUANTITY
+            and position + 1 < len(words)
+            and words[position + 1] in _FINITE_AFTER
+        ):
+            break  # "forty open reports half are duplicates": a new clause
+        if (
+            position > start
             and word in ("last", "next", "this", "that")
             and position + 1 < len(words)
             and words[position + 1] in _TIME_NOUNS
@@ -648,12 +655,32 @@ class Discourse:
         head = low[-1]
         modifiers = [w for w in low[1:-1] if w not in _ADJECTIVES and w not in DETERMINERS]
         if not modifiers:
-            return None  # only a compound ("load test") is sure to name that act
+            return self._nominal_bare(words)
         forms = {head + "s", head + "ed", head + "d", head + "ing", head.removesuffix("e") + "ing"}
         for clause in reversed(self.clauses):
             cw = clause.words
             for k in range(1, len(cw) - 1):
                 if cw[k] not in forms or cw[k - 1] != modifiers[-1] or cw[k + 1] not in _NP_OPENERS:
+                    continue
+                thing = noun_phrase(cw[k + 1 :], clause.cased[k + 1 :])
+                if thing and thing[-1].lower() not in _NOT_WORK:
+                    return [
+                        *words,
+                        "of",
+                        *[w.lower() if w.lower() in DETERMINERS else w for w in thing],
+                    ]
+        return None
+
+    def _nominal_bare(self, words: Sequence[str]) -> list[str] | None:
+        """ "the prefill" after "we could just prefill the name from the email domain": the
+        same word said just before as a verb (after a modal or "to"), with its object."""
+        head = words[-1].lower()
+        if head in _MESSAGES:
+            return None  # "send the invite" after "invite their CTO": a message, not the act
+        for clause in reversed(self.clauses[-4:]):
+            cw = clause.words
+            for k in range(1, len(cw) - 1):
+                if cw[k] != head or cw[k - 1] not in _MODAL_BEFORE or cw[k + 1] not in _NP_OPENERS:
                     continue
                 thing = noun_phrase(cw[k + 1 :], clause.cased[k + 1 :])
                 if thing and thing[-1].lower() not in _NOT_WORK:
@@ -740,6 +767,9 @@ _ORDINALS = wordset(
 )
 
 
+_MESSAGES = wordset("invite email call message text note letter reply ping reminder mail post")
+#: What comes before a verb in its base form ("we could just prefill", "to review").
+_MODAL_BEFORE = wordset("to could can will would should must just i we you let's i'll we'll")
 _CHAIN = wordset("it it's them")
 _WANT = wordset("need needs want wants require requires needed wanted like")
 _PLACEHOLDERS = wordset("thing things stuff one ones")
