@@ -22,6 +22,7 @@ session connects in the writer thread and commits or rolls back there.
 """
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -59,12 +60,15 @@ class _Job(Generic[T]):
         self.withdrawn = False
 
     def run(self) -> None:
+        result: Any = None
+        error: BaseException | None = None
         try:
             result = self.context.run(self.work)
-        except BaseException as error:  # handed to the waiting request, which raises it
-            self.loop.call_soon_threadsafe(self._settle, None, error)
-        else:
-            self.loop.call_soon_threadsafe(self._settle, result, None)
+        except BaseException as raised:  # handed to the waiting request, which raises it
+            error = raised
+        # A closed loop (RuntimeError) has nobody waiting for the answer any more.
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(self._settle, result, error)
 
     def _settle(self, result: Any, error: BaseException | None) -> None:
         if not self.answer.done():
