@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from workitems.db import (
+    SQLITE_BACKSTOP_PAGES,
     WalCheckpointer,
     is_sqlite,
     make_engine,
@@ -185,7 +186,7 @@ class TestWalCheckpointer:
         checkpointer = WalCheckpointer(sqlite_engine, interval_seconds=60)
         checkpointer.start()
         try:
-            assert self._autocheckpoint(sqlite_engine) == 0
+            assert self._autocheckpoint(sqlite_engine) == SQLITE_BACKSTOP_PAGES
             self._write(sqlite_engine, 1200)
             # SQLite's own checkpoints would have started the WAL over near 1,000 pages.
             assert (tmp_path / "wal.db-wal").stat().st_size > 1100 * 4096

@@ -66,6 +66,10 @@ _BEGAN = "workitems_sqlite_began"
 _AUTOCHECKPOINT = "workitems_wal_autocheckpoint"
 #: SQLite's own default: a COMMIT that leaves the WAL over this many pages checkpoints.
 SQLITE_AUTOCHECKPOINT_PAGES = 1000
+#: While a ``WalCheckpointer`` runs, a COMMIT still checkpoints past this many pages (about
+#: three seconds of POSTs at full speed): a backstop if the background passes cannot get
+#: the WAL to start over (say, another process writing the same file without a pause).
+SQLITE_BACKSTOP_PAGES = 20_000
 
 
 class _SqliteState:
@@ -193,9 +197,11 @@ def make_engine(
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        # Only while a WalCheckpointer runs do commits leave checkpoints to it; a pragma
-        # only when the connection's setting is not the wanted one yet.
-        wanted = 0 if state.background_checkpoints else SQLITE_AUTOCHECKPOINT_PAGES
+        # Only while a WalCheckpointer runs do commits leave checkpoints to it (but for the
+        # backstop); a pragma only when the connection's setting is not the wanted one yet.
+        wanted = (
+            SQLITE_BACKSTOP_PAGES if state.background_checkpoints else SQLITE_AUTOCHECKPOINT_PAGES
+        )
         if record.info.get(_AUTOCHECKPOINT, SQLITE_AUTOCHECKPOINT_PAGES) != wanted:
             dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={wanted}")
             record.info[_AUTOCHECKPOINT] = wanted
@@ -299,7 +305,8 @@ def sqlite_committed_mark(connection: Connection) -> int | None:
 class WalCheckpointer:
     """Checkpoints an SQLite database's WAL in a thread of its own, for a serving process.
 
-    While it runs, the engine's connections do not checkpoint on COMMIT. Each pass first
+    While it runs, the engine's connections do not checkpoint on COMMIT (but past
+    ``SQLITE_BACKSTOP_PAGES``, SQLite's own checkpoint as a backstop). Each pass first
     checkpoints without any lock (``PASSIVE``: it copies what no reader still needs, beside
     the writers, and syncs the file), then once more under the engine's writer lock, which
     only has the few pages written meanwhile to copy. That second pass is what lets the next
