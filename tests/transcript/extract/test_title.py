@@ -3,6 +3,7 @@
 import pytest
 
 from tests.transcript.extract.dialogues import as_asr, extract, only
+from workitems.transcript.extract import ParticipantInfo
 
 
 def title_of(*lines: str) -> str:
@@ -518,3 +519,41 @@ def test_more_spans_and_mentions(lines: tuple[str, ...], title: str) -> None:
 )
 def test_nominals_and_quantities(lines: tuple[str, ...], title: str) -> None:
     assert title_of(*lines) == title
+
+
+DIARIZED = (
+    ParticipantInfo("Noor Haddad", "Product Manager", "noor@example.com"),
+    ParticipantInfo("Felipe Cruz", "Account Executive", "felipe@example.com"),
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # A diarization label is no name: "me" stays "me" ...
+        (
+            (
+                "Speaker 1: felipe can you send me the list of customers by friday",
+                "Speaker 2: yes i will do it",
+            ),
+            "Send me the list of customers",
+        ),
+        # ... until the voice is known ("thanks noor" answers Speaker 1).
+        (
+            (
+                "Speaker 1: felipe can you send me the list of customers by friday",
+                "Speaker 2: yes i will do it",
+                "Speaker 1: great thanks felipe",
+                "Speaker 2: thanks noor",
+            ),
+            "Send Noor the list of customers",
+        ),
+    ],
+)
+def test_me_said_by_an_anonymous_voice(lines: tuple[str, ...], title: str) -> None:
+    assert only(extract(*lines, participants=DIARIZED)).title == title
+
+
+def test_a_pronoun_subject_with_its_verb_starts_a_new_sentence() -> None:
+    title = title_of("Marcus: i'll send out the comp plans tomorrow everyone gets their own")
+    assert title == "Send out the comp plans"

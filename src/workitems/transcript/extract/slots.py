@@ -53,7 +53,7 @@ def fill(
     were seeded from: those of another item hold that item's deadline."""
     owner, owner_user, candidates, owner_warnings = _owner(item, turns, roster)
     seed = title_seed(item)
-    title = make_title(item, turns)
+    title = make_title(item, turns, roster.voice_of)
     due, phrase = _due(seed, item, turns, meeting_date, others)
     warnings = list(owner_warnings)
     if title.vague:

@@ -16,7 +16,7 @@
    ("Follow up: ..."), never a bare verb, and ``make_title`` says so (``title_vague``).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from workitems.transcript.extract.cues import Cue
@@ -42,6 +42,7 @@ from workitems.transcript.extract.reference import (
     salient_noun_phrase,
     stem,
 )
+from workitems.transcript.owners import is_anonymous
 
 __all__ = ["Title", "make_title", "noun_phrase", "salient_noun_phrase", "title_seed"]
 
@@ -210,13 +211,15 @@ def _resultative(cue: Cue) -> bool:
     return cue.verb in ("get", "have") and any(w in _RESULTATIVE for w in words[2:8])
 
 
-def make_title(item: Item, turns: Sequence[Turn]) -> Title:
+def make_title(
+    item: Item, turns: Sequence[Turn], voice: Callable[[str], str | None] | None = None
+) -> Title:
     """The title from the item's most specific clause: each usable seed offers one; kept
     is the one from a clause that names the work itself, then the one that is not vague,
     then the one with the most content words, then the most probable."""
     best: tuple[tuple[int, int, int, int, int, int, int, float], Title] | None = None
     for seed in _usable(item):
-        text, vague, score = _build(seed, item, turns)
+        text, vague, score = _build(seed, item, turns, voice)
         cue = seed.cue
         rank = (
             int(_verbal(text)),
@@ -276,7 +279,12 @@ _PARTICIPLES = {
 }
 
 
-def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, int]:
+def _build(
+    seed: Seed,
+    item: Item,
+    turns: Sequence[Turn],
+    voice: Callable[[str], str | None] | None = None,
+) -> tuple[str, bool, int]:
     """(title, vague, how many content words name the work)."""
     cue = seed.cue
     words, cased = _span(cue)
@@ -320,7 +328,7 @@ def _build(seed: Seed, item: Item, turns: Sequence[Turn]) -> tuple[str, bool, in
         complement = _previous_object(cue, turns, discourse)
         if complement and not {w.lower() for w in complement} & {w.lower() for w in body}:
             body = [*body, preposition, *complement]
-    body = _dedupe(_people(body, cue, turns))[: _TITLE_WORDS - 1]
+    body = _dedupe(_people(body, cue, turns, voice))[: _TITLE_WORDS - 1]
     title = " ".join([verb, *body]).strip()
     if vague and not body:
         clause = " ".join(cue.clause.cased[: _TITLE_MAX + 2])
@@ -425,6 +433,15 @@ def _span(cue: Cue) -> tuple[list[str], list[str]]:
             # ASR run-on: "get it fixed the sprint's already full": "'s" is "is" here.
             end = position - 1 if words[position - 1] in DETERMINERS else position
             break
+        if (
+            word in _PRONOUN_SUBJECTS
+            and position >= 2
+            and not embedded
+            and position + 1 < len(words)
+            and (_finite(words, position + 1) or words[position + 1] in _FINITE_AFTER_SUBJECT)
+        ):
+            end = position  # ASR run-on: "send out the comp plans everyone gets their own"
+            break
         if word.endswith("n't") and not embedded and position >= 2:
             # ASR run-on: "i'll fold them don't worry", "their office doesn't open till".
             end = position
@@ -492,6 +509,8 @@ _AFTER_IS = wordset(
     "already been not going gonna still just really fine done full ready over late broken "
     "down out up empty closed open"
 )
+_PRONOUN_SUBJECTS = wordset("everyone everybody someone somebody nobody anyone anybody")
+_FINITE_AFTER_SUBJECT = wordset("gets has needs wants knows says thinks can will should")
 _POSSESSIVE_SUBJECTS = wordset("their his her its our my your the")
 #: Where an over-long title may end, and what may not end it.
 _BOUNDARIES = wordset("to and for with in on so or at from")
@@ -787,17 +806,36 @@ def _dedupe(body: list[str]) -> list[str]:
     return out
 
 
-def _people(body: list[str], cue: Cue, turns: Sequence[Turn]) -> list[str]:
+def _people(
+    body: list[str],
+    cue: Cue,
+    turns: Sequence[Turn],
+    voice: Callable[[str], str | None] | None = None,
+) -> list[str]:
     """Who "me" and "you" are: "send me the estimate" said by Michael is "send Michael
-    the estimate"; "I'll get you access" said to Lena is "get Lena access"."""
+    the estimate"; "I'll get you access" said to Lena is "get Lena access". A diarization
+    label ("spk_0") is no name: it becomes the participant found to be that voice, or the
+    word stays as said."""
+
+    def name(label: str | None) -> str | None:
+        if not label:
+            return None
+        known = voice(label) if voice is not None else None
+        if known:
+            return _first_name(known)
+        return None if is_anonymous(label) else _first_name(label)
+
     speaker = turns[cue.turn].speaker
+    mapping: dict[str, str] = {}
     if cue.kind == "self":
-        other = _previous_other(turns, cue.turn)
-        mapping = {"my": "their"}
+        other = name(_previous_other(turns, cue.turn))
+        mapping["my"] = "their"
         if other:
-            mapping["you"] = _first_name(other)
+            mapping["you"] = other
     else:
-        mapping = {"me": _first_name(speaker)} if speaker else {}
+        said = name(speaker)
+        if said:
+            mapping["me"] = said
     return [mapping.get(w.lower(), w) for w in body if w.lower() not in _REFLEXIVE]
 
 
