@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from workitems.transcript.extract.cues import Cue
 from workitems.transcript.extract.dialogue import Acts, reply_to
-from workitems.transcript.extract.lexicon import STOP, TASK_VERBS, VERBS, wordset
+from workitems.transcript.extract.lexicon import STATIVE, STOP, TASK_VERBS, VERBS, wordset
 from workitems.transcript.extract.normalize import Turn
 
 _CLOSED = STOP | wordset(
@@ -59,6 +59,20 @@ def _shape(word: str) -> str:
     return word if word in _CLOSED else "_"
 
 
+def _verb_class(word: str) -> str:
+    """What a word after the cue is when it is not a listed verb: a state or wish ("be",
+    "need"), a function word ("the", "just": no verb at all), or an open-class word, most
+    often a verb the list lacks ("rotate", "reissue"), which backs off to the cue's own
+    weight instead of sharing the penalty of the other two."""
+    if not word:
+        return "v:_none"
+    if word in STATIVE:
+        return "v:_state"
+    if word in _CLOSED:
+        return "v:_function"
+    return "v:_open"
+
+
 def _meeting_length(n: int) -> int:
     """A length class for the base rate: long meetings have fewer items per utterance."""
     return sum(n >= edge for edge in (40, 100, 200, 400))
@@ -85,7 +99,12 @@ def cue_features(
         out.append(f"f:{flag}")
         out.append(f"kf:{kind}:{flag}")
     verb = cue.verb
-    out.append(f"v:{verb}" if verb in VERBS else "v:_")
+    if verb in VERBS:
+        out.append(f"v:{verb}")
+    else:
+        # A weak cue's first word is mostly a noun ("the user interface ..."): its class
+        # would teach that an unlisted verb after "I'll" is as unlikely.
+        out.append(("w" if "weak" in cue.flags else "") + _verb_class(verb))
     words = cue.clause.words
     after = words[cue.verb_at + 1] if 0 <= cue.verb_at < len(words) - 1 else ""
     if verb in VERBS and after in _PARTICLES:
