@@ -90,6 +90,24 @@ class TestWriteQueue:
         queue.close()
         assert ran == ["hold"]
 
+    async def test_one_slow_write_does_not_turn_a_normal_queue_away(self) -> None:
+        """The bound reads the median of the recent writes: a stall of one write (a slow
+        disk, a busy machine) must not refuse the ordinary queue behind it."""
+        queue = WriteQueue(max_wait_seconds=0.1)
+        for _ in range(5):
+            await queue.run(lambda: time.sleep(0.001))
+        await queue.run(lambda: time.sleep(0.3))
+        release = threading.Event()
+        holding = asyncio.ensure_future(queue.run(lambda: release.wait(10)))
+        while queue.expected_wait() == 0:
+            await asyncio.sleep(0.005)
+        queued = [asyncio.ensure_future(queue.run(lambda: None)) for _ in range(10)]
+        await asyncio.sleep(0.05)
+        release.set()
+        await holding
+        await asyncio.gather(*queued)  # none refused
+        queue.close()
+
     async def test_a_cancelled_queued_write_never_runs(self) -> None:
         queue = WriteQueue()
         release = threading.Event()

@@ -13,7 +13,8 @@ between. The loop only puts work in and takes answers out. Queueing in order, in
 also keeps writers out of SQLite's sleeping busy-wait, as the limiter did.
 
 The queue is bounded by time, not length: a write that would wait longer than
-``max_wait_seconds`` (the work queued ahead times the recent mean time of one) is refused at
+``max_wait_seconds`` (the work queued ahead times the median time of the recent writes: one
+slow write, a stall of the machine, must not turn a normal queue away) is refused at
 once with ``OverloadedError``, a 503 with ``Retry-After``, and changes nothing; retrying it
 is safe. Waiting past that bound would only let the answer come after the client gave up.
 
@@ -40,9 +41,9 @@ T = TypeVar("T")
 #: next write): a process that stops writing, or an app that is never shut down, as in
 #: tests, keeps no thread.
 IDLE_SECONDS = 10.0
-#: Weight of the newest write in the running mean of a write's time.
-_MEAN_WEIGHT = 0.2
-#: The mean a new queue assumes before its first write has finished.
+#: How many recent writes the typical time of one is the median of.
+_RECENT = 31
+#: The time of one write a new queue assumes before its first write has finished.
 _FIRST_GUESS_SECONDS = 0.005
 
 
@@ -95,13 +96,18 @@ class WriteQueue:
         self._thread: threading.Thread | None = None
         self._busy = False
         self._closed = False
-        #: Running mean of one write's time in the thread, in seconds.
-        self.mean_seconds = _FIRST_GUESS_SECONDS
+        #: The recent writes' times in the thread, in seconds.
+        self._recent: deque[float] = deque(maxlen=_RECENT)
+
+    def typical_seconds(self) -> float:
+        """The median time of the recent writes (a guess before the first)."""
+        recent = sorted(self._recent)
+        return recent[len(recent) // 2] if recent else _FIRST_GUESS_SECONDS
 
     def expected_wait(self) -> float:
         """Seconds a write queued now would wait before it starts (an estimate)."""
         with self._lock:
-            return (len(self._jobs) + self._busy) * self.mean_seconds
+            return (len(self._jobs) + self._busy) * self.typical_seconds()
 
     async def run(self, work: Callable[[], T]) -> T:
         """``work()`` in the writer thread, after the writes queued before it.
@@ -134,7 +140,7 @@ class WriteQueue:
     def _put(self, job: _Job[Any]) -> None:
         with self._lock:
             waiting = len(self._jobs) + self._busy
-            if waiting and waiting * self.mean_seconds > self.max_wait_seconds:
+            if waiting and waiting * self.typical_seconds() > self.max_wait_seconds:
                 raise OverloadedError(
                     "The server has more writes queued than it can finish in time; nothing "
                     "was changed. Retry in a moment.",
@@ -157,9 +163,12 @@ class WriteQueue:
             return True
 
     def _drain(self) -> None:
+        took: float | None = None
         while True:
             with self._lock:
                 self._busy = False
+                if took is not None:
+                    self._recent.append(took)
                 if not self._jobs and not self._closed:
                     self._ready.wait(IDLE_SECONDS)
                 if not self._jobs:
@@ -172,4 +181,3 @@ class WriteQueue:
             started = time.perf_counter()
             job.run()
             took = time.perf_counter() - started
-            self.mean_seconds += _MEAN_WEIGHT * (took - self.mean_seconds)
