@@ -211,13 +211,14 @@ class TestWalCheckpointer:
         thread = threading.Thread(target=keep_writing)
         thread.start()
         try:
-            time.sleep(1.5)
+            time.sleep(2)
         finally:
             stop.set()
             thread.join(10)
             checkpointer.stop()
         with sqlite_engine.connect() as connection:
             written = connection.execute(text("SELECT count(*) FROM t")).scalar_one()
-        # Each row takes a page: had the WAL never started over, it would hold them all.
-        assert written > 300
-        assert (tmp_path / "wal.db-wal").stat().st_size < written * 4096 / 2
+        # Each row takes a page or more (about three): had the WAL never started over, it
+        # would hold them all. The size is that of the longest stretch between restarts.
+        assert written > 100
+        assert (tmp_path / "wal.db-wal").stat().st_size < written * 4096
