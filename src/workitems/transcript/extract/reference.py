@@ -21,7 +21,7 @@ numbers and capitals to open a noun phrase, and verbs, prepositions and clause w
 it.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from workitems.transcript.extract.lexicon import (
@@ -657,19 +657,11 @@ class Discourse:
         if not modifiers:
             return self._nominal_bare(words)
         forms = {head + "s", head + "ed", head + "d", head + "ing", head.removesuffix("e") + "ing"}
-        for clause in reversed(self.clauses):
-            cw = clause.words
-            for k in range(1, len(cw) - 1):
-                if cw[k] not in forms or cw[k - 1] != modifiers[-1] or cw[k + 1] not in _NP_OPENERS:
-                    continue
-                thing = noun_phrase(cw[k + 1 :], clause.cased[k + 1 :])
-                if thing and thing[-1].lower() not in _NOT_WORK:
-                    return [
-                        *words,
-                        "of",
-                        *[w.lower() if w.lower() in DETERMINERS else w for w in thing],
-                    ]
-        return None
+        return self._of_object(
+            words,
+            reversed(self.clauses),
+            lambda verb, before: verb in forms and before == modifiers[-1],
+        )
 
     def _nominal_bare(self, words: Sequence[str]) -> list[str] | None:
         """ "the prefill" after "we could just prefill the name from the email domain": the
@@ -677,10 +669,24 @@ class Discourse:
         head = words[-1].lower()
         if head in _MESSAGES:
             return None  # "send the invite" after "invite their CTO": a message, not the act
-        for clause in reversed(self.clauses[-4:]):
+        return self._of_object(
+            words,
+            reversed(self.clauses[-4:]),
+            lambda verb, before: verb == head and before in _MODAL_BEFORE,
+        )
+
+    @staticmethod
+    def _of_object(
+        words: Sequence[str],
+        clauses: Iterable[Clause],
+        said_as_verb: Callable[[str, str], bool],
+    ) -> list[str] | None:
+        """``words`` "of" the object of the first verb (by ``said_as_verb(verb, word
+        before it)``) that a noun phrase follows, in ``clauses`` in the order given."""
+        for clause in clauses:
             cw = clause.words
             for k in range(1, len(cw) - 1):
-                if cw[k] != head or cw[k - 1] not in _MODAL_BEFORE or cw[k + 1] not in _NP_OPENERS:
+                if not said_as_verb(cw[k], cw[k - 1]) or cw[k + 1] not in _NP_OPENERS:
                     continue
                 thing = noun_phrase(cw[k + 1 :], clause.cased[k + 1 :])
                 if thing and thing[-1].lower() not in _NOT_WORK:
